@@ -1,0 +1,57 @@
+#include "contracts/executor.h"
+
+#include "contracts/dataset_register.h"
+
+namespace covalue::contracts {
+
+TxOutcome Rejected(Code code, std::string message) {
+  TxOutcome outcome;
+  outcome.result.code = code;
+  outcome.result.message = std::move(message);
+  return outcome;
+}
+
+TxOutcome ApplyTransaction(const ledger::Transaction& tx, const TxContext& context,
+                           StateOverlay& state) {
+  switch (tx.kind) {
+    case ledger::TxKind::kDatasetRegister: return ApplyDatasetRegister(tx, context, state);
+  }
+  return Rejected(Code::kUnknownKind, "no contract for this kind");
+}
+
+Result<BlockExecution> ExecuteBlock(const LedgerReader& base, const BlockContext& context,
+                                    std::vector<ledger::Transaction> candidates) {
+  BlockExecution execution;
+  StateOverlay block_state(base);
+  AdmissionContext admission{context.chain_id, context.height, context.params,
+                             context.verify_signatures};
+  for (auto& tx : candidates) {
+    if (execution.txs.size() >= context.params.max_block_txs) break;
+    Hash32 tx_id = ledger::TxId(tx);
+    auto members = AdmitTransaction(tx, tx_id, admission, block_state);
+    if (!members.ok()) {
+      Code code = members.status().code();
+      if (code == Code::kIoError || code == Code::kCorruption) return members.status();
+      execution.rejected.push_back({tx_id, members.status()});
+      continue;
+    }
+    TxContext tx_context{context.chain_id, context.height, context.time_ms, tx_id,
+                         std::move(members).value()};
+    StateOverlay tx_state(block_state);
+    TxOutcome outcome = ApplyTransaction(tx, tx_context, tx_state);
+    if (!outcome.fault.ok()) return outcome.fault;
+    if (outcome.result.ok()) tx_state.MergeInto(block_state);
+    block_state.MarkCommitted(tx_id);
+    for (const auto& member : tx_context.signer_members) {
+      std::string entity = "member/" + member;
+      bool listed = false;
+      for (const auto& e : outcome.entities) listed = listed || e == entity;
+      if (!listed) outcome.entities.push_back(entity);
+    }
+    execution.txs.push_back({std::move(tx), tx_id, std::move(outcome)});
+  }
+  execution.changes = block_state.changes();
+  return execution;
+}
+
+}  // namespace covalue::contracts

@@ -1,0 +1,33 @@
+// What a contract knows about the transaction it applies, besides its body: the block it
+// is in and the members who signed it. And what it returns: the result recorded on the
+// ledger and the entities whose history the transaction belongs to. Plain values.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/tx_result.h"
+
+namespace covalue::contracts {
+
+struct TxContext {
+  std::string_view chain_id;
+  uint64_t height = 0;
+  int64_t time_ms = 0;  // the block's time: the only clock a contract has
+  Hash32 tx_id{};
+  std::vector<std::string> signer_members;  // member id of each signer, in signer order
+};
+
+struct TxOutcome {
+  ledger::TxResult result;
+  // History index entries: "member/shipcorp", "dataset/telemetry", ...
+  std::vector<std::string> entities;
+  // An I/O or corruption error while reading state: the block must not be built from it.
+  Status fault;
+};
+
+// A failed outcome with `code` and `message` (no events, no state change).
+TxOutcome Rejected(Code code, std::string message);
+
+}  // namespace covalue::contracts

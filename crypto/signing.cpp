@@ -1,0 +1,34 @@
+#include "crypto/signing.h"
+
+#include "codec/writer.h"
+
+namespace covalue::crypto {
+
+std::string_view DomainTag(Domain domain) {
+  switch (domain) {
+    case Domain::kTransaction: return "covalue/transaction/v1";
+    case Domain::kProposal: return "covalue/proposal/v1";
+    case Domain::kVote: return "covalue/vote/v1";
+    case Domain::kHandshake: return "covalue/handshake/v1";
+  }
+  return "covalue/invalid";
+}
+
+Bytes SignBytes(Domain domain, std::string_view chain_id, ByteView payload) {
+  codec::Writer w;
+  w.String(DomainTag(domain));
+  w.String(chain_id);
+  w.Raw(payload);
+  return std::move(w).Take();
+}
+
+Signature SignFor(const KeyPair& key, Domain domain, std::string_view chain_id, ByteView payload) {
+  return key.Sign(SignBytes(domain, chain_id, payload));
+}
+
+bool VerifyFor(const PublicKey& key, Domain domain, std::string_view chain_id, ByteView payload,
+               const Signature& signature) {
+  return Verify(key, SignBytes(domain, chain_id, payload), signature);
+}
+
+}  // namespace covalue::crypto

@@ -1,0 +1,54 @@
+// The genesis: what every node and auditor trusts from the start — chain id, initial
+// members with their keys and roles, the validators, and the chain parameters. Its
+// canonical encoding is hashed; the hash is block 1's previous id, so a chain is bound to
+// its genesis. (node/genesis_file.h reads and writes it as JSON for people.)
+// Plain values and pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "consensus/validator_set.h"
+#include "crypto/keys.h"
+
+namespace covalue::ledger {
+
+// Member roles, a bit set. Wire format: never renumber.
+enum Role : uint32_t {
+  kRoleMember = 1u << 0,
+  kRoleValidator = 1u << 1,
+  kRoleAuditor = 1u << 2,
+};
+inline constexpr uint32_t kAllRoles = kRoleMember | kRoleValidator | kRoleAuditor;
+// "member" etc.; for JSON and the CLI.
+std::string_view RoleName(Role role);
+Result<Role> RoleFromName(std::string_view name);
+
+struct GenesisMember {
+  std::string id;
+  uint32_t roles = 0;
+  std::vector<crypto::PublicKey> keys;
+  bool operator==(const GenesisMember&) const = default;
+};
+
+struct ChainParams {
+  uint32_t max_block_txs = 2000;
+  uint64_t max_tx_lifetime = 1000;  // expiry_height may be at most height + this
+  bool operator==(const ChainParams&) const = default;
+};
+
+struct Genesis {
+  std::string chain_id;
+  int64_t genesis_time_ms = 0;
+  std::vector<GenesisMember> members;
+  std::vector<consensus::Validator> validators;
+  ChainParams params;
+  bool operator==(const Genesis&) const = default;
+};
+
+Status ValidateGenesis(const Genesis& genesis);
+Bytes EncodeGenesis(const Genesis& genesis);
+Hash32 GenesisHash(const Genesis& genesis);
+
+}  // namespace covalue::ledger

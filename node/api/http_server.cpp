@@ -1,0 +1,510 @@
+#include "node/api/http_server.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "common/log.h"
+
+namespace covalue::api {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr std::string_view kComponent = "http";
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// %XX escapes (and '+' as a space in query strings); nullopt on a broken escape.
+std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else if (c != '%') {
+      out += c;
+    } else {
+      if (i + 2 >= in.size()) return std::nullopt;
+      int hi = HexValue(in[i + 1]);
+      int lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+  }
+  return out;
+}
+
+// The non-empty pieces of `text` between `separator`s.
+std::vector<std::string_view> Split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  while (!text.empty()) {
+    size_t end = text.find(separator);
+    std::string_view part = text.substr(0, end);
+    if (!part.empty()) parts.push_back(part);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return parts;
+}
+
+bool IsCapture(std::string_view segment) {
+  return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Method, path, decoded query, headers and body of a parsed request.
+Status ConvertRequest(http::request<http::string_body>& in, HttpRequest& out) {
+  out.method = std::string(in.method_string());
+  std::string_view target(in.target().data(), in.target().size());
+  if (target.empty() || target.front() != '/') {
+    return Status(Code::kMalformed, "request target must start with '/'");
+  }
+  size_t question = target.find('?');
+  out.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) {
+    for (std::string_view pair : Split(target.substr(question + 1), '&')) {
+      size_t equals = pair.find('=');
+      auto key = PercentDecode(pair.substr(0, equals), true);
+      auto value = PercentDecode(
+          equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1), true);
+      if (!key || !value) return Status(Code::kMalformed, "bad percent-encoding in query string");
+      out.query[*key] = std::move(*value);
+    }
+  }
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string& value = out.headers[name];
+    if (!value.empty()) value += ", ";
+    value += std::string_view(field.value().data(), field.value().size());
+  }
+  out.body = std::move(in.body());
+  return Status::Ok();
+}
+
+}  // namespace
+
+int HttpStatusFor(Code code) {
+  switch (code) {
+    case Code::kOk: return 200;
+    case Code::kMalformed:
+    case Code::kTrailingBytes:
+    case Code::kInvalidArgument:
+    case Code::kUnknownEnum:
+    case Code::kUnsupportedVersion:
+    case Code::kUnknownKind:
+    case Code::kWrongChain:
+    case Code::kBadSignature:
+    case Code::kUnknownSigner:
+    case Code::kExpired:
+    case Code::kExpiryTooFar: return 400;
+    case Code::kTooLarge: return 413;
+    case Code::kNotFound: return 404;
+    case Code::kAlreadyExists:
+    case Code::kReplay:
+    case Code::kConflict: return 409;
+    case Code::kForbidden:
+    case Code::kPermissionDenied: return 403;
+    case Code::kMempoolFull:
+    case Code::kUnavailable: return 503;
+    case Code::kTimeout: return 504;
+    default: return 500;
+  }
+}
+
+HttpResponse JsonResponse(int status, const nlohmann::json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return response;
+}
+
+HttpResponse ErrorResponse(const Status& status) {
+  return JsonResponse(HttpStatusFor(status.code()),
+                      {{"code", std::string(CodeName(status.code()))}, {"message", status.message()}});
+}
+
+void Router::Add(std::string method, std::string pattern, Handler handler) {
+  Route route{std::move(method), {}, std::move(handler)};
+  for (std::string_view segment : Split(pattern, '/')) route.segments.emplace_back(segment);
+  m_routes.push_back(std::move(route));
+}
+
+void Router::Dispatch(HttpRequest& request, const Responder& respond) const {
+  std::vector<std::string> segments;
+  for (std::string_view raw : Split(request.path, '/')) {
+    auto decoded = PercentDecode(raw, false);
+    if (!decoded) return respond(ErrorResponse({Code::kMalformed, "bad percent-encoding in path"}));
+    segments.push_back(std::move(*decoded));
+  }
+  const Route* best = nullptr;
+  std::vector<bool> best_rank;  // true where the pattern has a literal; more literals earlier win
+  std::string allowed;
+  for (const Route& route : m_routes) {
+    if (route.segments.size() != segments.size()) continue;
+    std::vector<bool> rank(segments.size());
+    bool match = true;
+    for (size_t i = 0; i < segments.size() && match; ++i) {
+      rank[i] = !IsCapture(route.segments[i]);
+      match = !rank[i] || route.segments[i] == segments[i];
+    }
+    if (!match) continue;
+    if (route.method != request.method) {
+      if (allowed.find(route.method) == std::string::npos) {
+        allowed += allowed.empty() ? route.method : ", " + route.method;
+      }
+      continue;
+    }
+    if (best == nullptr || rank > best_rank) {
+      best = &route;
+      best_rank = std::move(rank);
+    }
+  }
+  if (best == nullptr && !allowed.empty()) {
+    HttpResponse response = JsonResponse(
+        405, {{"code", "method_not_allowed"},
+              {"message", request.method + " is not allowed on " + request.path}});
+    response.headers.emplace_back("Allow", allowed);
+    return respond(std::move(response));
+  }
+  if (best == nullptr) {
+    return respond(ErrorResponse({Code::kNotFound, "no route for " + request.path}));
+  }
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string& pattern = best->segments[i];
+    if (IsCapture(pattern)) request.params[pattern.substr(1, pattern.size() - 2)] = segments[i];
+  }
+  best->handler(request, respond);
+}
+
+namespace {
+class Session;
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(net::io_context& io, HttpServerOptions options, Router router)
+      : m_io(io),
+        m_options(std::move(options)),
+        m_router(std::move(router)),
+        m_acceptor(net::make_strand(io)) {}
+
+  void Accept();
+  void OnAccept(beast::error_code ec, tcp::socket socket);
+  void Unregister(Session* session) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_sessions.erase(session);
+  }
+
+  net::io_context& m_io;
+  const HttpServerOptions m_options;
+  const Router m_router;
+  tcp::acceptor m_acceptor;  // used only on its strand, once Start has returned
+  std::atomic<bool> m_started{false};
+  std::atomic<bool> m_stopping{false};
+  std::atomic<uint16_t> m_port{0};
+  std::mutex m_mutex;  // guards m_sessions
+  std::unordered_map<Session*, std::weak_ptr<Session>> m_sessions;
+};
+
+namespace {
+
+// One connection: reads a request, dispatches it, waits for the answer, writes it, repeats.
+// Everything but Deliver and Close runs on the connection's strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(std::shared_ptr<HttpServer::Impl> server, tcp::socket socket, bool registered)
+      : m_server(std::move(server)), m_stream(std::move(socket)), m_registered(registered) {}
+  ~Session() {
+    if (m_registered) m_server->Unregister(this);
+  }
+
+  void Start() {
+    net::dispatch(m_stream.get_executor(), [self = shared_from_this()] { self->ReadRequest(); });
+  }
+  // Answers `response` without reading a request, then closes.
+  void StartRejected(HttpResponse response) {
+    net::dispatch(m_stream.get_executor(), [self = shared_from_this(), r = std::move(response)] {
+      self->SendAndClose(r, true);
+    });
+  }
+  // Any thread.
+  void Close() {
+    net::post(m_stream.get_executor(), [self = shared_from_this()] { self->DoClose(); });
+  }
+  // Any thread: the answer to request number `generation`.
+  void Deliver(uint64_t generation, HttpResponse response) {
+    if (m_server->m_stopping.load()) return;  // sockets are closing; the io_context may be gone
+    net::post(m_stream.get_executor(),
+              [self = shared_from_this(), generation, r = std::move(response)]() mutable {
+                self->Write(generation, std::move(r));
+              });
+  }
+
+ private:
+  void ReadRequest() {
+    const HttpServerOptions& options = m_server->m_options;
+    m_parser.emplace();
+    m_parser->body_limit(options.max_body_bytes);
+    m_parser->header_limit(static_cast<uint32_t>(
+        std::min<size_t>(options.max_header_bytes, std::numeric_limits<uint32_t>::max())));
+    m_stream.expires_after(options.read_timeout);
+    http::async_read(m_stream, m_buffer, *m_parser,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->OnRead(ec);
+                     });
+  }
+
+  void OnRead(beast::error_code ec);
+
+  void SendAndClose(HttpResponse response, bool linger) {
+    m_keep_alive = false;
+    m_linger = linger;
+    m_awaiting = true;
+    Write(++m_generation, std::move(response));
+  }
+
+  void Write(uint64_t generation, HttpResponse response) {
+    if (m_closed || !m_awaiting || generation != m_generation) return;
+    m_awaiting = false;
+    m_response = {};
+    m_response.version(11);
+    bool valid = response.status >= 100 && response.status <= 999;
+    m_response.result(static_cast<unsigned>(valid ? response.status : 500));
+    m_response.set(http::field::server, "covalue");
+    m_response.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) m_response.insert(name, value);
+    m_response.body() = std::move(response.body);
+    m_response.keep_alive(m_keep_alive);
+    m_response.prepare_payload();
+    m_stream.expires_after(m_server->m_options.read_timeout);
+    http::async_write(m_stream, m_response,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        if (ec) return self->DoClose();
+                        if (self->m_keep_alive) return self->ReadRequest();
+                        if (self->m_linger) return self->Linger();
+                        self->DoClose();
+                      });
+  }
+
+  // After an early error answer the client may still be sending; read and discard until it
+  // closes (bounded) so that closing does not reset the connection before it reads the answer.
+  void Linger() {
+    beast::error_code ignored;
+    m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    m_stream.expires_after(std::min<std::chrono::milliseconds>(m_server->m_options.read_timeout,
+                                                               std::chrono::seconds(5)));
+    Drain();
+  }
+  void Drain() {
+    m_stream.async_read_some(net::buffer(m_discard),
+                             [self = shared_from_this()](beast::error_code ec, size_t n) {
+                               self->m_drained += n;
+                               if (ec || self->m_drained > kMaxDrainBytes) return self->DoClose();
+                               self->Drain();
+                             });
+  }
+
+  void DoClose() {
+    if (m_closed) return;
+    m_closed = true;
+    beast::error_code ignored;
+    m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    m_stream.close();
+  }
+
+  static constexpr size_t kMaxDrainBytes = 64 << 20;
+
+  std::shared_ptr<HttpServer::Impl> m_server;
+  beast::tcp_stream m_stream;
+  const bool m_registered;
+  beast::flat_buffer m_buffer;
+  std::optional<http::request_parser<http::string_body>> m_parser;
+  http::response<http::string_body> m_response;
+  uint64_t m_generation = 0;  // number of the request being answered
+  bool m_awaiting = false;    // a request has been read and not yet answered
+  bool m_keep_alive = false;
+  bool m_linger = false;
+  bool m_closed = false;
+  std::array<char, 4096> m_discard{};
+  size_t m_drained = 0;
+};
+
+// The state behind one request's Responder copies: answers at most once, and answers 500 if
+// every copy is dropped unanswered.
+class ResponseSlot {
+ public:
+  ResponseSlot(std::shared_ptr<Session> session, uint64_t generation)
+      : m_session(std::move(session)), m_generation(generation) {}
+  ~ResponseSlot() {
+    if (m_answered.exchange(true)) return;
+    Log(LogLevel::kError, kComponent, "handler dropped its responder without answering");
+    m_session->Deliver(m_generation, ErrorResponse({Code::kInternal, "handler did not respond"}));
+  }
+  bool Answer(HttpResponse response) {
+    if (m_answered.exchange(true)) return false;
+    m_session->Deliver(m_generation, std::move(response));
+    return true;
+  }
+
+ private:
+  std::shared_ptr<Session> m_session;
+  const uint64_t m_generation;
+  std::atomic<bool> m_answered{false};
+};
+
+void Session::OnRead(beast::error_code ec) {
+  const HttpServerOptions& options = m_server->m_options;
+  if (ec == http::error::body_limit) {
+    return SendAndClose(ErrorResponse({Code::kTooLarge, "request body exceeds " +
+                                                            std::to_string(options.max_body_bytes) +
+                                                            " bytes"}),
+                        true);
+  }
+  if (ec == http::error::header_limit) {
+    return SendAndClose(ErrorResponse({Code::kTooLarge, "request header exceeds " +
+                                                            std::to_string(options.max_header_bytes) +
+                                                            " bytes"}),
+                        true);
+  }
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+      (ec && ec.category() != http::make_error_code(http::error::bad_target).category())) {
+    return DoClose();  // the client went away, timed out, or the server is stopping
+  }
+  if (ec) {
+    return SendAndClose(ErrorResponse({Code::kMalformed, "malformed HTTP request: " + ec.message()}),
+                        true);
+  }
+  http::request<http::string_body> message = m_parser->release();
+  m_keep_alive = message.keep_alive();
+  m_awaiting = true;
+  m_stream.expires_never();  // a handler may take as long as it needs
+  auto slot = std::make_shared<ResponseSlot>(shared_from_this(), ++m_generation);
+  Responder respond = [slot](HttpResponse response) {
+    if (!slot->Answer(std::move(response))) {
+      Log(LogLevel::kWarn, kComponent, "responder called more than once; ignored");
+    }
+  };
+  HttpRequest request;
+  Status converted = ConvertRequest(message, request);
+  if (!converted.ok()) return respond(ErrorResponse(converted));
+  try {
+    m_server->m_router.Dispatch(request, respond);
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, kComponent, "handler threw",
+        {{"method", request.method}, {"path", request.path}, {"what", e.what()}});
+    slot->Answer(ErrorResponse({Code::kInternal, "internal error"}));
+  } catch (...) {
+    Log(LogLevel::kError, kComponent, "handler threw a non-exception",
+        {{"method", request.method}, {"path", request.path}});
+    slot->Answer(ErrorResponse({Code::kInternal, "internal error"}));
+  }
+}
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  m_acceptor.async_accept(net::make_strand(m_io),
+                          [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                            self->OnAccept(ec, std::move(socket));
+                          });
+}
+
+void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (m_stopping.load() || ec == net::error::operation_aborted) return;
+  if (ec) {
+    Log(LogLevel::kWarn, kComponent, "accept failed", {{"error", ec.message()}});
+    return Accept();
+  }
+  std::shared_ptr<Session> session;
+  bool admitted_now = false;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_stopping.load()) return;
+    bool admitted = m_sessions.size() < m_options.max_connections;
+    session = std::make_shared<Session>(shared_from_this(), std::move(socket), admitted);
+    if (admitted) m_sessions.emplace(session.get(), session);
+    admitted_now = admitted;
+  }
+  if (admitted_now) {
+    session->Start();
+  } else {
+    Log(LogLevel::kWarn, kComponent, "connection limit reached; refusing a connection");
+    session->StartRejected(ErrorResponse({Code::kUnavailable, "too many connections"}));
+  }
+  Accept();
+}
+
+HttpServer::HttpServer(net::io_context& io, HttpServerOptions options, Router router)
+    : m_impl(std::make_shared<Impl>(io, std::move(options), std::move(router))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  Impl& impl = *m_impl;
+  if (impl.m_started.exchange(true)) return Status(Code::kInvalidArgument, "already started");
+  beast::error_code ec;
+  net::ip::address address = net::ip::make_address(impl.m_options.address, ec);
+  if (ec) return Status(Code::kInvalidArgument, "bad listen address " + impl.m_options.address);
+  tcp::endpoint endpoint(address, impl.m_options.port);
+  std::string where = impl.m_options.address + ":" + std::to_string(impl.m_options.port);
+  impl.m_acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl.m_acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl.m_acceptor.bind(endpoint, ec);
+  if (!ec) impl.m_acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    beast::error_code ignored;
+    impl.m_acceptor.close(ignored);
+    return Status(Code::kUnavailable, "cannot listen on " + where + ": " + ec.message());
+  }
+  impl.m_port = impl.m_acceptor.local_endpoint().port();
+  Log(LogLevel::kInfo, kComponent, "listening",
+      {{"address", impl.m_options.address}, {"port", std::to_string(impl.m_port.load())}});
+  net::post(impl.m_acceptor.get_executor(), [self = m_impl] { self->Accept(); });
+  return Status::Ok();
+}
+
+uint16_t HttpServer::port() const { return m_impl->m_port.load(); }
+
+void HttpServer::Stop() {
+  std::shared_ptr<Impl> impl = m_impl;
+  if (impl->m_stopping.exchange(true)) return;
+  net::post(impl->m_acceptor.get_executor(), [impl] {
+    beast::error_code ignored;
+    impl->m_acceptor.close(ignored);
+  });
+  std::vector<std::shared_ptr<Session>> sessions;
+  {
+    std::lock_guard<std::mutex> lock(impl->m_mutex);
+    for (const auto& [raw, weak] : impl->m_sessions) {
+      if (auto session = weak.lock()) sessions.push_back(std::move(session));
+    }
+  }
+  for (const auto& session : sessions) session->Close();
+}
+
+}  // namespace covalue::api

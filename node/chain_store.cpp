@@ -1,0 +1,233 @@
+#include "node/chain_store.h"
+
+#include "codec/reader.h"
+#include "codec/writer.h"
+#include "contracts/member_record.h"
+
+namespace covalue::node {
+namespace {
+
+// Key layout (docs/spec/storage.md). Heights and indexes in keys are big-endian so that
+// the bytewise key order is numeric order.
+constexpr std::string_view kHeadKey = "meta/head";
+constexpr std::string_view kGenesisKey = "meta/genesis";
+
+void AppendBigEndian(Bytes& out, uint64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+uint64_t ReadBigEndian(ByteView in, size_t offset, int width) {
+  uint64_t v = 0;
+  for (int i = 0; i < width; ++i) v = v << 8 | in[offset + i];
+  return v;
+}
+
+Bytes Key(std::string_view prefix) { return Bytes(prefix.begin(), prefix.end()); }
+
+Bytes BlockKey(uint64_t height) {
+  Bytes key = Key("blk/");
+  AppendBigEndian(key, height, 8);
+  return key;
+}
+
+Bytes TxKey(const Hash32& tx_id) {
+  Bytes key = Key("tx/");
+  key.insert(key.end(), tx_id.begin(), tx_id.end());
+  return key;
+}
+
+Bytes LogNodeKey(uint8_t level, uint64_t index) {
+  Bytes key = Key("log/");
+  key.push_back(level);
+  AppendBigEndian(key, index, 8);
+  return key;
+}
+
+Bytes StateKey(std::string_view key) {
+  Bytes out = Key("st/");
+  out.insert(out.end(), key.begin(), key.end());
+  return out;
+}
+
+// hist/<entity> 0x00 <u64 height> <u32 index>; entities never contain 0x00.
+Bytes HistoryPrefix(std::string_view entity) {
+  Bytes key = Key("hist/");
+  key.insert(key.end(), entity.begin(), entity.end());
+  key.push_back(0);
+  return key;
+}
+
+Bytes EncodeHead(const ChainHead& head) {
+  codec::Writer w;
+  w.U64(head.height);
+  w.Hash(head.block_id);
+  w.I64(head.time_ms);
+  w.Hash(head.state_root);
+  w.U64(head.log_size);
+  w.Hash(head.log_root);
+  return std::move(w).Take();
+}
+
+Status DecodeHead(ByteView bytes, ChainHead* head) {
+  codec::Reader r(bytes);
+  COVALUE_RETURN_IF_ERROR(r.U64(&head->height));
+  COVALUE_RETURN_IF_ERROR(r.Hash(&head->block_id));
+  COVALUE_RETURN_IF_ERROR(r.I64(&head->time_ms));
+  COVALUE_RETURN_IF_ERROR(r.Hash(&head->state_root));
+  COVALUE_RETURN_IF_ERROR(r.U64(&head->log_size));
+  COVALUE_RETURN_IF_ERROR(r.Hash(&head->log_root));
+  return r.Finish();
+}
+
+Status Corrupt(std::string what, const Status& status) {
+  return Status(Code::kCorruption, what + ": " + status.message());
+}
+
+}  // namespace
+
+Status ChainStore::Initialize(const ledger::Genesis& genesis) {
+  Hash32 genesis_hash = ledger::GenesisHash(genesis);
+  COVALUE_ASSIGN_OR_RETURN(auto stored_genesis, m_kv.Get(Key(kGenesisKey)));
+  if (stored_genesis) {
+    if (*stored_genesis != Bytes(genesis_hash.begin(), genesis_hash.end())) {
+      return Status(Code::kConflict, "the data folder holds the chain of another genesis (" +
+                                         ToHex(*stored_genesis) + ")");
+    }
+    COVALUE_ASSIGN_OR_RETURN(auto head_bytes, m_kv.Get(Key(kHeadKey)));
+    if (!head_bytes) return Status(Code::kCorruption, "the data folder has a genesis but no head");
+    ChainHead head;
+    Status decoded = DecodeHead(*head_bytes, &head);
+    if (!decoded.ok()) return Corrupt("head", decoded);
+    std::lock_guard<std::mutex> lock(m_head_mutex);
+    m_head = head;
+    return Status::Ok();
+  }
+
+  // A new chain: the genesis state is height 0, written in one batch.
+  COVALUE_RETURN_IF_ERROR(ledger::ValidateGenesis(genesis));
+  contracts::StateOverlay state(*this);
+  contracts::WriteGenesisMembers(genesis, state);
+  ChainHead head;
+  head.block_id = genesis_hash;
+  head.time_ms = genesis.genesis_time_ms;
+  head.state_root = contracts::NextStateRoot(Hash32{}, 0, state.changes());
+  head.log_root = crypto::MerkleEmptyRoot();
+  storage::WriteBatch batch;
+  for (const auto& [key, value] : state.changes()) batch.Put(StateKey(key), *value);
+  batch.Put(Key(kGenesisKey), genesis_hash);
+  batch.Put(Key(kHeadKey), EncodeHead(head));
+  COVALUE_RETURN_IF_ERROR(m_kv.Write(batch, /*sync=*/true));
+  std::lock_guard<std::mutex> lock(m_head_mutex);
+  m_head = head;
+  return Status::Ok();
+}
+
+ChainHead ChainStore::Head() const {
+  std::lock_guard<std::mutex> lock(m_head_mutex);
+  return m_head;
+}
+
+Result<std::optional<ledger::Block>> ChainStore::GetBlock(uint64_t height) const {
+  COVALUE_ASSIGN_OR_RETURN(auto bytes, m_kv.Get(BlockKey(height)));
+  if (!bytes) return std::optional<ledger::Block>();
+  auto block = ledger::DecodeBlock(*bytes);
+  if (!block.ok()) return Corrupt("block " + std::to_string(height), block.status());
+  return std::optional<ledger::Block>(std::move(block).value());
+}
+
+Result<std::optional<TxLocation>> ChainStore::FindTx(const Hash32& tx_id) const {
+  COVALUE_ASSIGN_OR_RETURN(auto bytes, m_kv.Get(TxKey(tx_id)));
+  if (!bytes) return std::optional<TxLocation>();
+  if (bytes->size() != 12) return Status(Code::kCorruption, "transaction index entry");
+  return std::optional<TxLocation>(
+      TxLocation{ReadBigEndian(*bytes, 0, 8), static_cast<uint32_t>(ReadBigEndian(*bytes, 8, 4))});
+}
+
+Result<std::vector<HistoryEntry>> ChainStore::History(std::string_view entity,
+                                                      uint64_t from_height,
+                                                      uint32_t from_index, size_t limit) const {
+  Bytes prefix = HistoryPrefix(entity);
+  Bytes start = prefix;
+  AppendBigEndian(start, from_height, 8);
+  AppendBigEndian(start, from_index, 4);
+  std::vector<HistoryEntry> entries;
+  auto it = m_kv.NewIterator();
+  for (it->Seek(start); it->Valid() && entries.size() < limit; it->Next()) {
+    ByteView key = it->key();
+    if (key.size() != prefix.size() + 12 || !std::equal(prefix.begin(), prefix.end(), key.begin())) {
+      break;
+    }
+    HistoryEntry entry;
+    entry.height = ReadBigEndian(key, prefix.size(), 8);
+    entry.index = static_cast<uint32_t>(ReadBigEndian(key, prefix.size() + 8, 4));
+    if (it->value().size() != 32) return Status(Code::kCorruption, "history entry");
+    std::copy(it->value().begin(), it->value().end(), entry.tx_id.begin());
+    entries.push_back(entry);
+  }
+  COVALUE_RETURN_IF_ERROR(it->status());
+  return entries;
+}
+
+Result<std::optional<Bytes>> ChainStore::Get(std::string_view key) const {
+  return m_kv.Get(StateKey(key));
+}
+
+Result<bool> ChainStore::IsCommitted(const Hash32& tx_id) const {
+  COVALUE_ASSIGN_OR_RETURN(auto bytes, m_kv.Get(TxKey(tx_id)));
+  return bytes.has_value();
+}
+
+Result<Hash32> ChainStore::GetNode(uint8_t level, uint64_t index) const {
+  COVALUE_ASSIGN_OR_RETURN(auto bytes, m_kv.Get(LogNodeKey(level, index)));
+  if (!bytes || bytes->size() != 32) {
+    return Status(Code::kCorruption, "Merkle log node (" + std::to_string(level) + ", " +
+                                         std::to_string(index) + ") is missing");
+  }
+  Hash32 hash;
+  std::copy(bytes->begin(), bytes->end(), hash.begin());
+  return hash;
+}
+
+Status ChainStore::CommitBlock(const ledger::Block& block,
+                               const contracts::BlockExecution& execution,
+                               const std::vector<crypto::MerkleNode>& new_log_nodes) {
+  const ledger::BlockHeader& header = block.header;
+  ChainHead previous = Head();
+  if (header.height != previous.height + 1 || header.previous_id != previous.block_id) {
+    return Status(Code::kConflict, "block " + std::to_string(header.height) +
+                                       " does not extend the head at height " +
+                                       std::to_string(previous.height));
+  }
+  storage::WriteBatch batch;
+  batch.Put(BlockKey(header.height), ledger::EncodeBlock(block));
+  for (uint32_t i = 0; i < execution.txs.size(); ++i) {
+    const auto& executed = execution.txs[i];
+    Bytes location;
+    AppendBigEndian(location, header.height, 8);
+    AppendBigEndian(location, i, 4);
+    batch.Put(TxKey(executed.tx_id), location);
+    for (const auto& entity : executed.outcome.entities) {
+      Bytes key = HistoryPrefix(entity);
+      AppendBigEndian(key, header.height, 8);
+      AppendBigEndian(key, i, 4);
+      batch.Put(key, executed.tx_id);
+    }
+  }
+  for (const auto& node : new_log_nodes) batch.Put(LogNodeKey(node.level, node.index), node.hash);
+  for (const auto& [key, value] : execution.changes) {
+    if (value) {
+      batch.Put(StateKey(key), *value);
+    } else {
+      batch.Delete(StateKey(key));
+    }
+  }
+  ChainHead head{header.height,     ledger::BlockId(header), header.time_ms, header.state_root,
+                 header.log_size, header.log_root};
+  batch.Put(Key(kHeadKey), EncodeHead(head));
+  COVALUE_RETURN_IF_ERROR(m_kv.Write(batch, /*sync=*/true));
+  std::lock_guard<std::mutex> lock(m_head_mutex);
+  m_head = head;
+  return Status::Ok();
+}
+
+}  // namespace covalue::node

@@ -1,0 +1,77 @@
+// ChainStore: the chain as it lies in a KvStore (key layout: docs/spec/storage.md) —
+// blocks, the transaction index, the Merkle log's nodes, the state, the history index and
+// the head. A block and everything it changes are written in ONE synced batch, so after a
+// crash the store holds whole blocks only. It borrows the KvStore, which must outlive it.
+// Thread-safety: reads may run on any thread at once; Initialize and CommitBlock must be
+// called from one thread at a time (the node's chain strand). The cached head is guarded.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "contracts/executor.h"
+#include "contracts/state.h"
+#include "crypto/merkle.h"
+#include "ledger/block.h"
+#include "ledger/genesis.h"
+#include "node/storage/kv_store.h"
+
+namespace covalue::node {
+
+struct ChainHead {
+  uint64_t height = 0;  // 0: only the genesis is applied
+  Hash32 block_id{};    // the genesis hash at height 0
+  int64_t time_ms = 0;
+  Hash32 state_root{};
+  uint64_t log_size = 0;
+  Hash32 log_root{};
+  bool operator==(const ChainHead&) const = default;
+};
+
+struct TxLocation {
+  uint64_t height = 0;
+  uint32_t index = 0;
+};
+
+struct HistoryEntry {
+  uint64_t height = 0;
+  uint32_t index = 0;
+  Hash32 tx_id{};
+};
+
+class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeReader {
+ public:
+  explicit ChainStore(storage::KvStore& kv) : m_kv(kv) {}
+
+  // On an empty store, writes the genesis state and head; on a store that holds a chain,
+  // checks it is this genesis's chain (kConflict if not) and loads the head.
+  Status Initialize(const ledger::Genesis& genesis);
+
+  ChainHead Head() const;
+  Result<std::optional<ledger::Block>> GetBlock(uint64_t height) const;
+  Result<std::optional<TxLocation>> FindTx(const Hash32& tx_id) const;
+  // Entries for `entity` ("dataset/telemetry") from position (from_height, from_index)
+  // on, oldest first, at most `limit`.
+  Result<std::vector<HistoryEntry>> History(std::string_view entity, uint64_t from_height,
+                                            uint32_t from_index, size_t limit) const;
+
+  // LedgerReader: committed state and transaction ids.
+  Result<std::optional<Bytes>> Get(std::string_view key) const override;
+  Result<bool> IsCommitted(const Hash32& tx_id) const override;
+  // MerkleNodeReader: the log's stored nodes.
+  Result<Hash32> GetNode(uint8_t level, uint64_t index) const override;
+
+  // Writes `block` (which must extend the head), its transaction index, the log nodes it
+  // adds, the state changes and history entries in one synced batch, then moves the head.
+  Status CommitBlock(const ledger::Block& block, const contracts::BlockExecution& execution,
+                     const std::vector<crypto::MerkleNode>& new_log_nodes);
+
+ private:
+  storage::KvStore& m_kv;
+  mutable std::mutex m_head_mutex;
+  ChainHead m_head;
+};
+
+}  // namespace covalue::node

@@ -1,0 +1,33 @@
+// LedgerService: what the node offers its API — the chain to read and a way to submit
+// transactions. Node implements it; node/ledger_api.h turns it into HTTP routes, so the
+// API is testable without a running producer. Implementations are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "consensus/validator_set.h"
+#include "ledger/genesis.h"
+#include "node/api/http_server.h"
+#include "node/chain_store.h"
+
+namespace covalue::node {
+
+enum class TxStage { kUnknown, kPending, kRejected };
+
+class LedgerService {
+ public:
+  virtual ~LedgerService() = default;
+  virtual const ledger::Genesis& genesis() const = 0;
+  virtual const consensus::ValidatorSet& validators() const = 0;
+  virtual const ChainStore& store() const = 0;
+  virtual size_t mempool_size() const = 0;
+  // Admits `tx` (or refuses it with its reason) and answers through `respond`: at once with
+  // "pending", or, with `wait`, when it commits, is left out of a block, or `timeout` passes.
+  virtual void Submit(ledger::Transaction tx, bool wait, std::chrono::milliseconds timeout,
+                      api::Responder respond) = 0;
+  // Where a transaction that is not committed stands; `reason` is set for kRejected.
+  virtual TxStage Stage(const Hash32& tx_id, Status* reason) const = 0;
+};
+
+}  // namespace covalue::node

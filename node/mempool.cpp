@@ -1,0 +1,61 @@
+#include "node/mempool.h"
+
+#include <algorithm>
+
+namespace covalue::node {
+
+Result<Mempool::AddResult> Mempool::Add(ledger::Transaction tx, const Hash32& tx_id,
+                                        size_t encoded_bytes) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_ids.count(tx_id) != 0) return AddResult::kAlreadyPending;
+  if (m_queue.size() >= m_max_txs || m_bytes + encoded_bytes > m_max_bytes) {
+    return Status(Code::kMempoolFull, "mempool is full (" + std::to_string(m_queue.size()) +
+                                          " transactions); retry later");
+  }
+  m_ids.insert(tx_id);
+  m_bytes += encoded_bytes;
+  m_queue.push_back({tx_id, std::move(tx), encoded_bytes});
+  return AddResult::kAdded;
+}
+
+std::vector<ledger::Transaction> Mempool::Peek(size_t max) const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  std::vector<ledger::Transaction> out;
+  out.reserve(std::min(max, m_queue.size()));
+  for (const auto& entry : m_queue) {
+    if (out.size() >= max) break;
+    out.push_back(entry.tx);
+  }
+  return out;
+}
+
+void Mempool::Remove(const std::vector<Hash32>& tx_ids) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  std::set<Hash32> gone;
+  for (const auto& id : tx_ids) {
+    if (m_ids.erase(id) != 0) gone.insert(id);
+  }
+  if (gone.empty()) return;
+  std::erase_if(m_queue, [&](const Entry& entry) {
+    if (gone.count(entry.id) == 0) return false;
+    m_bytes -= entry.bytes;
+    return true;
+  });
+}
+
+bool Mempool::Contains(const Hash32& tx_id) const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_ids.count(tx_id) != 0;
+}
+
+size_t Mempool::size() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_queue.size();
+}
+
+size_t Mempool::bytes() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_bytes;
+}
+
+}  // namespace covalue::node

@@ -1,0 +1,166 @@
+#include "node/storage/rocks_kv_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+namespace covalue::storage {
+namespace {
+
+rocksdb::Slice ToSlice(ByteView bytes) {
+  return rocksdb::Slice(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+ByteView FromSlice(const rocksdb::Slice& slice) {
+  return ByteView(reinterpret_cast<const uint8_t*>(slice.data()), slice.size());
+}
+
+// RocksDB reports a held folder lock as an IOError whose text mentions the lock:
+// "lock hold by current process ..." (same process) or "While lock file: .../LOCK: ..."
+// (another process).
+bool IsLockError(const rocksdb::Status& status) {
+  if (!status.IsIOError()) return false;
+  const std::string text = status.ToString();
+  return text.find("lock hold by current process") != std::string::npos ||
+         text.find("While lock file") != std::string::npos;
+}
+
+Status FromRocks(const rocksdb::Status& status, std::string_view context) {
+  if (status.ok()) return Status::Ok();
+  std::string message = std::string(context) + ": " + status.ToString();
+  if (status.IsCorruption()) return Status(Code::kCorruption, std::move(message));
+  if (status.IsNotFound() || status.IsPathNotFound()) {
+    return Status(Code::kNotFound, std::move(message));
+  }
+  return Status(Code::kIoError, std::move(message));
+}
+
+class RocksKvIterator final : public KvIterator {
+ public:
+  explicit RocksKvIterator(std::unique_ptr<rocksdb::Iterator> iterator)
+      : m_iterator(std::move(iterator)) {}
+
+  void Seek(ByteView key) override {
+    if (key.empty()) {
+      m_iterator->SeekToFirst();
+    } else {
+      m_iterator->Seek(ToSlice(key));
+    }
+  }
+  bool Valid() const override { return m_iterator->Valid(); }
+  void Next() override {
+    if (m_iterator->Valid()) m_iterator->Next();
+  }
+  ByteView key() const override { return FromSlice(m_iterator->key()); }
+  ByteView value() const override { return FromSlice(m_iterator->value()); }
+  Status status() const override { return FromRocks(m_iterator->status(), "iterating the store"); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> m_iterator;
+};
+
+}  // namespace
+
+struct RocksKvStore::Impl {
+  std::unique_ptr<rocksdb::DB> db;
+};
+
+RocksKvStore::RocksKvStore(std::string path, std::unique_ptr<Impl> impl)
+    : m_path(std::move(path)), m_impl(std::move(impl)) {}
+
+RocksKvStore::~RocksKvStore() {
+  if (m_impl && m_impl->db) {
+    // Close() waits for background work; its status has nowhere to go from a destructor,
+    // and every Write that promised durability (sync) has already reached the disk.
+    (void)m_impl->db->Close();
+    m_impl->db.reset();
+  }
+}
+
+Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& path,
+                                                         const RocksOptions& options) {
+  if (path.empty()) return Status(Code::kInvalidArgument, "store path is empty");
+  if (options.create_if_missing) {
+    std::error_code error;
+    std::filesystem::create_directories(path, error);
+    if (error) {
+      return Status(Code::kIoError, "cannot create store folder " + path + ": " + error.message());
+    }
+  }
+
+  rocksdb::Options db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.paranoid_checks = true;
+  if (options.background_threads > 1) db_options.IncreaseParallelism(options.background_threads);
+
+  rocksdb::BlockBasedTableOptions table_options;
+  if (options.block_cache_bytes > 0) {
+    table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  }
+  if (options.bloom_bits_per_key > 0) {
+    table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(options.bloom_bits_per_key));
+  }
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+
+  rocksdb::DB* raw_db = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(db_options, path, &raw_db);
+  std::unique_ptr<rocksdb::DB> db(raw_db);
+  if (!status.ok()) {
+    if (IsLockError(status)) {
+      return Status(Code::kUnavailable,
+                    "store " + path +
+                        " is already open (another covalue process, or another store in "
+                        "this one, holds its lock): " +
+                        status.ToString());
+    }
+    if (status.IsInvalidArgument() && !options.create_if_missing) {
+      // RocksDB reports "does not exist (create_if_missing is false)" as InvalidArgument.
+      return Status(Code::kNotFound, "store " + path + " does not exist: " + status.ToString());
+    }
+    return FromRocks(status, "opening store " + path);
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(db);
+  return std::unique_ptr<RocksKvStore>(new RocksKvStore(path, std::move(impl)));
+}
+
+Result<std::optional<Bytes>> RocksKvStore::Get(ByteView key) const {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status status = m_impl->db->Get(rocksdb::ReadOptions(),
+                                           m_impl->db->DefaultColumnFamily(), ToSlice(key),
+                                           &value);
+  if (status.IsNotFound()) return std::optional<Bytes>();
+  if (!status.ok()) return FromRocks(status, "reading the store");
+  ByteView view = FromSlice(value);
+  return std::optional<Bytes>(Bytes(view.begin(), view.end()));
+}
+
+Status RocksKvStore::Write(const WriteBatch& batch, bool sync) {
+  rocksdb::WriteBatch rocks_batch;
+  for (const WriteBatch::Op& op : batch.ops()) {
+    rocksdb::Status status = op.kind == WriteBatch::OpKind::kPut
+                                 ? rocks_batch.Put(ToSlice(op.key), ToSlice(op.value))
+                                 : rocks_batch.Delete(ToSlice(op.key));
+    if (!status.ok()) return FromRocks(status, "building a write batch");
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = sync;
+  return FromRocks(m_impl->db->Write(write_options, &rocks_batch), "writing the store");
+}
+
+std::unique_ptr<KvIterator> RocksKvStore::NewIterator() const {
+  // With no explicit snapshot, a RocksDB iterator reads the implicit snapshot taken when it
+  // is created.
+  return std::make_unique<RocksKvIterator>(
+      std::unique_ptr<rocksdb::Iterator>(m_impl->db->NewIterator(rocksdb::ReadOptions())));
+}
+
+}  // namespace covalue::storage

@@ -1,0 +1,52 @@
+// RocksKvStore: the KvStore on disk, backed by RocksDB (kept behind a pimpl so that only
+// covalue_storage sees RocksDB headers). It owns the open database and its folder lock.
+// Thread-safe: Get, Write and NewIterator may be called from several threads at once.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "node/storage/kv_store.h"
+
+namespace covalue::storage {
+
+struct RocksOptions {
+  bool create_if_missing = true;
+  // Shared block cache for uncompressed data blocks.
+  size_t block_cache_bytes = 64u << 20;
+  // Bloom filter bits per key (about 1% false positives at 10); 0 disables the filter.
+  int bloom_bits_per_key = 10;
+  // Background flush/compaction threads.
+  int background_threads = 2;
+};
+
+class RocksKvStore final : public KvStore {
+ public:
+  // Opens (and, with create_if_missing, creates) the database in folder `path`.
+  // kUnavailable if another process or RocksKvStore holds it open, kCorruption if its
+  // files are damaged, kNotFound if it is missing and create_if_missing is false,
+  // kIoError otherwise.
+  static Result<std::unique_ptr<RocksKvStore>> Open(const std::string& path,
+                                                    const RocksOptions& options = {});
+
+  // Closes the database and releases the folder lock. Every iterator must be gone.
+  ~RocksKvStore() override;
+  RocksKvStore(const RocksKvStore&) = delete;
+  RocksKvStore& operator=(const RocksKvStore&) = delete;
+
+  Result<std::optional<Bytes>> Get(ByteView key) const override;
+  Status Write(const WriteBatch& batch, bool sync) override;
+  std::unique_ptr<KvIterator> NewIterator() const override;
+
+  const std::string& path() const { return m_path; }
+
+ private:
+  struct Impl;
+  RocksKvStore(std::string path, std::unique_ptr<Impl> impl);
+
+  std::string m_path;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace covalue::storage

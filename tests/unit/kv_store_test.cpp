@@ -1,0 +1,402 @@
+// KvStore behaviour, run against both MemoryKvStore and RocksKvStore; then what only one
+// of them does (RocksDB durability and folder locking, MemoryKvStore crash simulation).
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "node/storage/kv_store.h"
+#include "node/storage/memory_kv_store.h"
+#include "node/storage/rocks_kv_store.h"
+
+extern char** environ;
+
+namespace covalue::storage {
+namespace {
+
+// A fresh folder under /tmp, removed with everything in it when this goes away.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = "/tmp/covalue-kv-store-test-XXXXXX";
+    char* made = ::mkdtemp(pattern.data());
+    REQUIRE(made != nullptr);
+    m_path = made;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(m_path, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return m_path; }
+  std::string Sub(const std::string& name) const { return m_path + "/" + name; }
+
+ private:
+  std::string m_path;
+};
+
+// Fixtures: each makes one store of its kind, to run the same tests against both.
+struct MemoryFixture {
+  MemoryKvStore store;
+  KvStore& kv() { return store; }
+};
+
+struct RocksFixture {
+  TempDir dir;
+  std::unique_ptr<RocksKvStore> store;
+  RocksFixture() {
+    auto opened = RocksKvStore::Open(dir.Sub("db"));
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+  }
+  KvStore& kv() { return *store; }
+};
+
+Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
+
+std::optional<std::string> GetString(const KvStore& kv, std::string_view key) {
+  auto result = kv.Get(AsBytes(key));
+  REQUIRE(result.ok());
+  if (!result.value()) return std::nullopt;
+  return std::string(AsString(*result.value()));
+}
+
+Status PutOne(KvStore& kv, std::string_view key, std::string_view value, bool sync = false) {
+  WriteBatch batch;
+  batch.Put(AsBytes(key), AsBytes(value));
+  return kv.Write(batch, sync);
+}
+
+// Every (key, value) from `from` onwards, in iteration order.
+std::vector<std::pair<Bytes, Bytes>> Scan(const KvStore& kv, ByteView from = {}) {
+  std::vector<std::pair<Bytes, Bytes>> out;
+  auto it = kv.NewIterator();
+  for (it->Seek(from); it->Valid(); it->Next()) {
+    out.emplace_back(Bytes(it->key().begin(), it->key().end()),
+                     Bytes(it->value().begin(), it->value().end()));
+  }
+  REQUIRE(it->status().ok());
+  return out;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("put, get and delete", "[kv_store]", MemoryFixture, RocksFixture) {
+  TestType fixture;
+  KvStore& kv = fixture.kv();
+
+  CHECK(GetString(kv, "missing") == std::nullopt);
+  REQUIRE(PutOne(kv, "alpha", "1").ok());
+  CHECK(GetString(kv, "alpha") == "1");
+
+  REQUIRE(PutOne(kv, "alpha", "2", /*sync=*/true).ok());
+  CHECK(GetString(kv, "alpha") == "2");
+
+  // Empty values are values, not absence.
+  REQUIRE(PutOne(kv, "empty", "").ok());
+  CHECK(GetString(kv, "empty") == "");
+
+  // Binary keys, including zero bytes.
+  const Bytes binary_key = {0x00, 0xff, 0x00};
+  WriteBatch batch;
+  batch.Put(binary_key, B("bin"));
+  REQUIRE(kv.Write(batch, false).ok());
+  auto got = kv.Get(binary_key);
+  REQUIRE(got.ok());
+  REQUIRE(got.value().has_value());
+  CHECK(*got.value() == B("bin"));
+
+  WriteBatch deletes;
+  deletes.Delete(AsBytes("alpha"));
+  deletes.Delete(AsBytes("never-written"));  // deleting an absent key is not an error
+  REQUIRE(kv.Write(deletes, false).ok());
+  CHECK(GetString(kv, "alpha") == std::nullopt);
+  CHECK(GetString(kv, "empty") == "");
+
+  // An empty batch is a successful no-op.
+  REQUIRE(kv.Write(WriteBatch(), true).ok());
+}
+
+TEMPLATE_TEST_CASE("a batch applies its operations in order", "[kv_store]", MemoryFixture,
+                   RocksFixture) {
+  TestType fixture;
+  KvStore& kv = fixture.kv();
+  REQUIRE(PutOne(kv, "old", "x").ok());
+
+  WriteBatch batch;
+  batch.Put(AsBytes("k"), AsBytes("first"));
+  batch.Put(AsBytes("k"), AsBytes("second"));
+  batch.Put(AsBytes("gone"), AsBytes("v"));
+  batch.Delete(AsBytes("gone"));
+  batch.Delete(AsBytes("old"));
+  batch.Put(AsBytes("old"), AsBytes("new"));
+  CHECK(batch.size() == 6);
+  CHECK_FALSE(batch.empty());
+  REQUIRE(kv.Write(batch, true).ok());
+
+  CHECK(GetString(kv, "k") == "second");
+  CHECK(GetString(kv, "gone") == std::nullopt);
+  CHECK(GetString(kv, "old") == "new");
+
+  batch.Clear();
+  CHECK(batch.empty());
+}
+
+TEMPLATE_TEST_CASE("iteration is in bytewise order and Seek finds the first key at or after",
+                   "[kv_store]", MemoryFixture, RocksFixture) {
+  TestType fixture;
+  KvStore& kv = fixture.kv();
+  CHECK(Scan(kv).empty());
+
+  // Written out of order; includes a prefix pair, a zero byte and a high byte.
+  const std::vector<Bytes> keys_in_order = {
+      B("a"), Bytes{'a', 0x00}, B("ab"), B("b"), Bytes{'b', 0x7f}, Bytes{'b', 0x80}, Bytes{0xff}};
+  WriteBatch batch;
+  for (size_t i = keys_in_order.size(); i-- > 0;) {
+    batch.Put(keys_in_order[i], B("v" + std::to_string(i)));
+  }
+  REQUIRE(kv.Write(batch, false).ok());
+
+  auto all = Scan(kv);
+  REQUIRE(all.size() == keys_in_order.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    CHECK(all[i].first == keys_in_order[i]);
+    CHECK(all[i].second == B("v" + std::to_string(i)));
+  }
+
+  auto from_ab = Scan(kv, AsBytes("ab"));  // exact hit
+  REQUIRE(from_ab.size() == 5);
+  CHECK(from_ab.front().first == B("ab"));
+
+  auto from_aa = Scan(kv, AsBytes("aa"));  // between keys
+  REQUIRE_FALSE(from_aa.empty());
+  CHECK(from_aa.front().first == B("ab"));
+
+  const Bytes past_end = {0xff, 0x00};
+  CHECK(Scan(kv, past_end).empty());
+
+  // Re-seeking an iterator moves it back.
+  auto it = kv.NewIterator();
+  it->Seek(AsBytes("b"));
+  REQUIRE(it->Valid());
+  it->SeekToFirst();
+  REQUIRE(it->Valid());
+  CHECK(Bytes(it->key().begin(), it->key().end()) == B("a"));
+}
+
+TEMPLATE_TEST_CASE("an iterator reads the snapshot taken when it was made", "[kv_store]",
+                   MemoryFixture, RocksFixture) {
+  TestType fixture;
+  KvStore& kv = fixture.kv();
+  REQUIRE(PutOne(kv, "a", "1").ok());
+  REQUIRE(PutOne(kv, "c", "3").ok());
+
+  auto it = kv.NewIterator();
+  WriteBatch later;
+  later.Put(AsBytes("b"), AsBytes("2"));
+  later.Put(AsBytes("a"), AsBytes("changed"));
+  later.Delete(AsBytes("c"));
+  REQUIRE(kv.Write(later, false).ok());
+
+  std::vector<std::pair<std::string, std::string>> seen;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    seen.emplace_back(std::string(AsString(it->key())), std::string(AsString(it->value())));
+  }
+  REQUIRE(it->status().ok());
+  CHECK(seen == std::vector<std::pair<std::string, std::string>>{{"a", "1"}, {"c", "3"}});
+  CHECK(GetString(kv, "a") == "changed");
+  CHECK(GetString(kv, "c") == std::nullopt);
+}
+
+TEMPLATE_TEST_CASE("readers on other threads never see half a batch", "[kv_store]",
+                   MemoryFixture, RocksFixture) {
+  TestType fixture;
+  KvStore& kv = fixture.kv();
+  constexpr int kWrites = 300;
+
+  std::atomic<bool> done{false};
+  std::atomic<int> torn{0};
+  std::atomic<int> errors{0};
+  auto reader = [&] {
+    while (!done.load()) {
+      auto it = kv.NewIterator();
+      std::string left, right;
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        if (AsString(it->key()) == "left") left = AsString(it->value());
+        if (AsString(it->key()) == "right") right = AsString(it->value());
+      }
+      if (!it->status().ok()) ++errors;
+      if (left != right) ++torn;
+      if (!kv.Get(AsBytes("left")).ok()) ++errors;
+    }
+  };
+  std::thread reader_one(reader);
+  std::thread reader_two(reader);
+  for (int i = 0; i < kWrites; ++i) {
+    WriteBatch batch;
+    const std::string value = std::to_string(i);
+    batch.Put(AsBytes("left"), AsBytes(value));
+    batch.Put(AsBytes("middle-" + value), AsBytes(value));
+    batch.Put(AsBytes("right"), AsBytes(value));
+    if (!kv.Write(batch, false).ok()) {
+      ++errors;
+      break;
+    }
+  }
+  done = true;
+  reader_one.join();
+  reader_two.join();
+  CHECK(torn.load() == 0);
+  CHECK(errors.load() == 0);
+  CHECK(GetString(kv, "left") == std::to_string(kWrites - 1));
+}
+
+TEST_CASE("RocksKvStore keeps its data across close and reopen", "[kv_store][rocks]") {
+  TempDir dir;
+  const std::string path = dir.Sub("nested/db");  // missing parents are created
+  {
+    auto opened = RocksKvStore::Open(path);
+    REQUIRE(opened.ok());
+    auto& store = *opened.value();
+    CHECK(store.path() == path);
+    WriteBatch batch;
+    batch.Put(AsBytes("synced"), AsBytes("yes"));
+    batch.Put(AsBytes("deleted-later"), AsBytes("x"));
+    REQUIRE(store.Write(batch, true).ok());
+    WriteBatch second;
+    second.Delete(AsBytes("deleted-later"));
+    second.Put(AsBytes("unsynced"), AsBytes("also kept on a clean close"));
+    REQUIRE(store.Write(second, false).ok());
+  }
+  auto reopened = RocksKvStore::Open(path);
+  REQUIRE(reopened.ok());
+  auto& store = *reopened.value();
+  CHECK(GetString(store, "synced") == "yes");
+  CHECK(GetString(store, "unsynced") == "also kept on a clean close");
+  CHECK(GetString(store, "deleted-later") == std::nullopt);
+}
+
+TEST_CASE("RocksKvStore refuses a folder that is already open", "[kv_store][rocks]") {
+  TempDir dir;
+  const std::string path = dir.Sub("db");
+  auto first = RocksKvStore::Open(path);
+  REQUIRE(first.ok());
+
+  SECTION("in this process") {
+    auto second = RocksKvStore::Open(path);
+    REQUIRE_FALSE(second.ok());
+    CHECK(second.status().code() == Code::kUnavailable);
+    CHECK(second.status().message().find("already open") != std::string::npos);
+  }
+
+  SECTION("in another process") {
+    // Re-runs this test binary, selecting only the hidden child test below, which tries to
+    // open `path` and passes only if it gets kUnavailable.
+    ::setenv("COVALUE_KV_LOCK_CHILD_PATH", path.c_str(), 1);
+    std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
+    std::string test_name = "RocksKvStore child: open a folder another process holds";
+    std::vector<char*> argv = {exe.data(), test_name.data(), nullptr};
+    pid_t pid = 0;
+    REQUIRE(::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ) == 0);
+    ::unsetenv("COVALUE_KV_LOCK_CHILD_PATH");
+    int wait_status = 0;
+    REQUIRE(::waitpid(pid, &wait_status, 0) == pid);
+    REQUIRE(WIFEXITED(wait_status));
+    CHECK(WEXITSTATUS(wait_status) == 0);
+  }
+
+  // Once the holder closes, the folder opens again.
+  first = Status(Code::kInternal, "closed");
+  CHECK(RocksKvStore::Open(path).ok());
+}
+
+// Hidden ([.]): run only by the test above, in a child process.
+TEST_CASE("RocksKvStore child: open a folder another process holds", "[.][kv_store][rocks]") {
+  const char* path = std::getenv("COVALUE_KV_LOCK_CHILD_PATH");
+  if (path == nullptr) return;
+  auto opened = RocksKvStore::Open(path);
+  REQUIRE_FALSE(opened.ok());
+  INFO(opened.status().ToString());
+  CHECK(opened.status().code() == Code::kUnavailable);
+}
+
+TEST_CASE("RocksKvStore without create_if_missing reports a missing folder", "[kv_store][rocks]") {
+  TempDir dir;
+  RocksOptions options;
+  options.create_if_missing = false;
+  auto opened = RocksKvStore::Open(dir.Sub("absent"), options);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.status().code() == Code::kNotFound);
+}
+
+TEST_CASE("MemoryKvStore::DropUnsynced loses exactly the writes since the last sync",
+          "[kv_store][memory]") {
+  MemoryKvStore store;
+  REQUIRE(PutOne(store, "durable", "1", /*sync=*/true).ok());
+  REQUIRE(PutOne(store, "to-delete", "d", /*sync=*/true).ok());
+  CHECK(store.UnsyncedWriteCount() == 0);
+
+  WriteBatch unsynced;
+  unsynced.Put(AsBytes("durable"), AsBytes("overwritten"));
+  unsynced.Put(AsBytes("fresh"), AsBytes("f"));
+  unsynced.Delete(AsBytes("to-delete"));
+  REQUIRE(store.Write(unsynced, false).ok());
+  REQUIRE(PutOne(store, "fresh", "f2").ok());
+  CHECK(store.UnsyncedWriteCount() == 2);
+
+  auto before_crash = store.NewIterator();  // an open iterator keeps its snapshot
+  store.DropUnsynced();
+  CHECK(GetString(store, "durable") == "1");
+  CHECK(GetString(store, "to-delete") == "d");
+  CHECK(GetString(store, "fresh") == std::nullopt);
+  CHECK(store.UnsyncedWriteCount() == 0);
+  before_crash->Seek(AsBytes("fresh"));
+  REQUIRE(before_crash->Valid());
+  CHECK(AsString(before_crash->value()) == "f2");
+
+  // A synced write makes the unsynced writes before it durable too.
+  REQUIRE(PutOne(store, "a", "unsynced").ok());
+  REQUIRE(PutOne(store, "b", "synced", /*sync=*/true).ok());
+  REQUIRE(PutOne(store, "c", "lost").ok());
+  store.DropUnsynced();
+  CHECK(GetString(store, "a") == "unsynced");
+  CHECK(GetString(store, "b") == "synced");
+  CHECK(GetString(store, "c") == std::nullopt);
+
+  store.DropUnsynced();  // nothing left to drop
+  CHECK(GetString(store, "a") == "unsynced");
+}
+
+TEST_CASE("MemoryKvStore::FailNextWrites fails writes without changing anything",
+          "[kv_store][memory]") {
+  MemoryKvStore store;
+  REQUIRE(PutOne(store, "k", "before", /*sync=*/true).ok());
+  store.FailNextWrites(2);
+
+  WriteBatch batch;
+  batch.Put(AsBytes("k"), AsBytes("after"));
+  batch.Put(AsBytes("other"), AsBytes("x"));
+  for (int i = 0; i < 2; ++i) {
+    Status status = store.Write(batch, true);
+    CHECK(status.code() == Code::kIoError);
+    CHECK(GetString(store, "k") == "before");
+    CHECK(GetString(store, "other") == std::nullopt);
+  }
+  CHECK(store.UnsyncedWriteCount() == 0);
+  REQUIRE(store.Write(batch, true).ok());
+  CHECK(GetString(store, "k") == "after");
+  CHECK(GetString(store, "other") == "x");
+}
+
+}  // namespace covalue::storage
