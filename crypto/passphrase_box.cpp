@@ -35,23 +35,23 @@ class DerivedKey {
 Status CheckLimits(uint64_t opslimit, uint64_t memlimit) {
   if (opslimit < crypto_pwhash_argon2id_OPSLIMIT_MIN ||
       opslimit > crypto_pwhash_argon2id_OPSLIMIT_MAX || opslimit > kMaxOpslimit) {
-    return Status(Code::kInvalidArgument,
-                  "key derivation opslimit " + std::to_string(opslimit) + " is out of range [" +
-                      std::to_string(crypto_pwhash_argon2id_OPSLIMIT_MIN) + ", " +
-                      std::to_string(kMaxOpslimit) + "]");
+    return Status(Code::kInvalidArgument, "key derivation opslimit " + std::to_string(opslimit) +
+                                              " is out of range [" +
+                                              std::to_string(crypto_pwhash_argon2id_OPSLIMIT_MIN) +
+                                              ", " + std::to_string(kMaxOpslimit) + "]");
   }
   if (memlimit < crypto_pwhash_argon2id_MEMLIMIT_MIN ||
       memlimit > crypto_pwhash_argon2id_MEMLIMIT_MAX || memlimit > kMaxMemlimit) {
-    return Status(Code::kInvalidArgument,
-                  "key derivation memlimit " + std::to_string(memlimit) + " is out of range [" +
-                      std::to_string(crypto_pwhash_argon2id_MEMLIMIT_MIN) + ", " +
-                      std::to_string(kMaxMemlimit) + "] bytes");
+    return Status(Code::kInvalidArgument, "key derivation memlimit " + std::to_string(memlimit) +
+                                              " is out of range [" +
+                                              std::to_string(crypto_pwhash_argon2id_MEMLIMIT_MIN) +
+                                              ", " + std::to_string(kMaxMemlimit) + "] bytes");
   }
   return Status::Ok();
 }
 
-Status DeriveKey(std::string_view passphrase, ByteView salt, uint64_t opslimit,
-                 uint64_t memlimit, DerivedKey* key) {
+Status DeriveKey(std::string_view passphrase, ByteView salt, uint64_t opslimit, uint64_t memlimit,
+                 DerivedKey* key) {
   if (crypto_pwhash(key->data(), key->size(), passphrase.data(), passphrase.size(), salt.data(),
                     opslimit, static_cast<size_t>(memlimit),
                     crypto_pwhash_argon2id_ALG_ARGON2ID13) != 0) {
@@ -94,8 +94,8 @@ Result<SealedSecret> SealWithPassphrase(ByteView secret, std::string_view passph
   COVALUE_RETURN_IF_ERROR(
       DeriveKey(passphrase, sealed.salt, sealed.opslimit, sealed.memlimit, &key));
   sealed.ciphertext.resize(secret.size() + kSecretboxMacSize);
-  crypto_secretbox_easy(sealed.ciphertext.data(), secret.data(), secret.size(),
-                        sealed.nonce.data(), key.data());
+  crypto_secretbox_easy(sealed.ciphertext.data(), secret.data(), secret.size(), sealed.nonce.data(),
+                        key.data());
   return sealed;
 }
 
@@ -117,9 +117,8 @@ Result<Bytes> OpenWithPassphrase(const SealedSecret& sealed, std::string_view pa
   COVALUE_RETURN_IF_ERROR(
       DeriveKey(passphrase, sealed.salt, sealed.opslimit, sealed.memlimit, &key));
   Bytes secret(sealed.ciphertext.size() - kSecretboxMacSize);
-  if (crypto_secretbox_open_easy(secret.data(), sealed.ciphertext.data(),
-                                 sealed.ciphertext.size(), sealed.nonce.data(),
-                                 key.data()) != 0) {
+  if (crypto_secretbox_open_easy(secret.data(), sealed.ciphertext.data(), sealed.ciphertext.size(),
+                                 sealed.nonce.data(), key.data()) != 0) {
     sodium_memzero(secret.data(), secret.size());
     return Status(Code::kPermissionDenied, "wrong passphrase or corrupted key file");
   }

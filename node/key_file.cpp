@@ -58,7 +58,9 @@ class FileDescriptor {
   int m_fd;
 };
 
-std::string ErrnoText(int error) { return std::strerror(error); }
+std::string ErrnoText(int error) {
+  return std::strerror(error);
+}
 
 std::string ModeText(mode_t mode) {
   char text[8];
@@ -132,7 +134,8 @@ Status ReadPrivateFile(const std::string& path, std::string* text) {
     int error = errno;
     if (error == ENOENT) return Status(Code::kNotFound, "no key file at " + path);
     if (error == EACCES) {
-      return Status(Code::kPermissionDenied, "cannot read key file " + path + ": " + ErrnoText(error));
+      return Status(Code::kPermissionDenied,
+                    "cannot read key file " + path + ": " + ErrnoText(error));
     }
     return Status(Code::kIoError, "cannot open key file " + path + ": " + ErrnoText(error));
   }
@@ -147,8 +150,7 @@ Status ReadPrivateFile(const std::string& path, std::string* text) {
   if ((info.st_mode & 077) != 0) {
     return Status(Code::kPermissionDenied,
                   "key file " + path + " has mode " + ModeText(info.st_mode) +
-                      ", which lets other users read it; run `chmod 600 " + path +
-                      "` (and consider the key compromised if others could read it)");
+                      ", which lets other users read it; run `chmod 600 " + path + "`");
   }
   if (static_cast<uint64_t>(info.st_size) > kMaxKeyFileSize) {
     return Status(Code::kTooLarge, "key file " + path + " is too large to be a key file");
@@ -260,9 +262,9 @@ Result<crypto::SealedSecret> ParseSealed(const json& encrypted, const std::strin
   }
   COVALUE_ASSIGN_OR_RETURN(std::string_view kdf, StringField(encrypted, "kdf", path));
   if (kdf != "argon2id13") {
-    return Status(Code::kUnsupportedVersion,
-                  "key file " + path + " uses key derivation \"" + std::string(kdf) +
-                      "\"; this build knows only \"argon2id13\"");
+    return Status(Code::kUnsupportedVersion, "key file " + path + " uses key derivation \"" +
+                                                 std::string(kdf) +
+                                                 "\"; this build knows only \"argon2id13\"");
   }
   crypto::SealedSecret sealed;
   COVALUE_ASSIGN_OR_RETURN(sealed.opslimit, UnsignedField(encrypted, "opslimit", path));
@@ -315,8 +317,7 @@ Status LoadHeader(const std::string& path, ParsedKeyFile* parsed) {
 }  // namespace
 
 Status WriteKeyFile(const std::string& path, const crypto::KeyPair& key,
-                    const std::optional<std::string>& passphrase,
-                    crypto::PwhashStrength strength) {
+                    const std::optional<std::string>& passphrase, crypto::PwhashStrength strength) {
   std::string text;
   WipeOnExit wipe_text(&text);
   {
@@ -342,10 +343,12 @@ Status WriteKeyFile(const std::string& path, const crypto::KeyPair& key,
                     "key file " + path + " already exists; refusing to overwrite it");
     }
     if (error == ENOENT) {
-      return Status(Code::kNotFound, "cannot create key file " + path + ": its folder does not exist");
+      return Status(Code::kNotFound,
+                    "cannot create key file " + path + ": its folder does not exist");
     }
     if (error == EACCES) {
-      return Status(Code::kPermissionDenied, "cannot create key file " + path + ": " + ErrnoText(error));
+      return Status(Code::kPermissionDenied,
+                    "cannot create key file " + path + ": " + ErrnoText(error));
     }
     return Status(Code::kIoError, "cannot create key file " + path + ": " + ErrnoText(error));
   }

@@ -42,20 +42,6 @@ void HandleStatus(LedgerService& service, const HttpRequest&, Responder respond)
 }
 
 void HandleSubmit(LedgerService& service, const HttpRequest& request, Responder respond) {
-  auto body = ParseJson(request.body, "request body");
-  if (!body.ok()) return respond(ErrorResponse(body.status()));
-  if (!body->is_object()) {
-    return respond(ErrorResponse(Status(Code::kInvalidArgument, "body must be a JSON object")));
-  }
-  auto hex = StringField(*body, "tx");
-  if (!hex.ok()) return respond(ErrorResponse(hex.status()));
-  auto bytes = FromHex(*hex);
-  if (!bytes.ok()) {
-    return respond(ErrorResponse(Status(Code::kMalformed, "field 'tx' must be hex")));
-  }
-  auto tx = ledger::DecodeTransaction(*bytes);
-  if (!tx.ok()) return respond(ErrorResponse(tx.status()));
-
   bool wait = false;
   if (auto it = request.query.find("wait"); it != request.query.end()) {
     if (it->second != "true" && it->second != "false") {
@@ -72,6 +58,20 @@ void HandleSubmit(LedgerService& service, const HttpRequest& request, Responder 
     }
     timeout_ms = *parsed;
   }
+  auto body = ParseJson(request.body, "request body");
+  if (!body.ok()) return respond(ErrorResponse(body.status()));
+  if (!body->is_object()) {
+    return respond(ErrorResponse(Status(Code::kInvalidArgument, "body must be a JSON object")));
+  }
+  auto hex = StringField(*body, "tx");
+  if (!hex.ok()) return respond(ErrorResponse(hex.status()));
+  auto bytes = FromHex(*hex);
+  if (!bytes.ok()) {
+    return respond(ErrorResponse(Status(Code::kMalformed, "field 'tx' must be hex")));
+  }
+  auto tx = ledger::DecodeTransaction(*bytes);
+  if (!tx.ok()) return respond(ErrorResponse(tx.status()));
+
   service.Submit(std::move(tx).value(), wait, std::chrono::milliseconds(timeout_ms),
                  std::move(respond));
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <exception>
 #include <limits>
 #include <mutex>
@@ -164,7 +165,7 @@ void Router::Dispatch(HttpRequest& request, const Responder& respond) const {
   }
   const Route* best = nullptr;
   std::vector<bool> best_rank;  // true where the pattern has a literal; more literals earlier win
-  std::string allowed;
+  std::vector<std::string> allowed;  // methods of the routes whose path matches
   for (const Route& route : m_routes) {
     if (route.segments.size() != segments.size()) continue;
     std::vector<bool> rank(segments.size());
@@ -175,8 +176,8 @@ void Router::Dispatch(HttpRequest& request, const Responder& respond) const {
     }
     if (!match) continue;
     if (route.method != request.method) {
-      if (allowed.find(route.method) == std::string::npos) {
-        allowed += allowed.empty() ? route.method : ", " + route.method;
+      if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) {
+        allowed.push_back(route.method);
       }
       continue;
     }
@@ -189,7 +190,9 @@ void Router::Dispatch(HttpRequest& request, const Responder& respond) const {
     HttpResponse response = JsonResponse(
         405, {{"code", "method_not_allowed"},
               {"message", request.method + " is not allowed on " + request.path}});
-    response.headers.emplace_back("Allow", allowed);
+    std::string allow;
+    for (const std::string& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
+    response.headers.emplace_back("Allow", allow);
     return respond(std::move(response));
   }
   if (best == nullptr) {
@@ -273,6 +276,26 @@ class Session : public std::enable_shared_from_this<Session> {
     m_parser->header_limit(static_cast<uint32_t>(
         std::min<size_t>(options.max_header_bytes, std::numeric_limits<uint32_t>::max())));
     m_stream.expires_after(options.read_timeout);
+    http::async_read_header(m_stream, m_buffer, *m_parser,
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              self->OnHeader(ec);
+                            });
+  }
+
+  // A client that sent "Expect: 100-continue" (curl does, for larger bodies) waits for a go-ahead
+  // before the body; a body over the limit was already refused while reading the header.
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnRead(ec);
+    if (!beast::iequals(m_parser->get()[http::field::expect], "100-continue")) return ReadBody();
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    net::async_write(m_stream, net::buffer(kContinue.data(), kContinue.size()),
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->DoClose();
+                       self->ReadBody();
+                     });
+  }
+
+  void ReadBody() {
     http::async_read(m_stream, m_buffer, *m_parser,
                      [self = shared_from_this()](beast::error_code ec, size_t) {
                        self->OnRead(ec);
@@ -379,17 +402,15 @@ class ResponseSlot {
 
 void Session::OnRead(beast::error_code ec) {
   const HttpServerOptions& options = m_server->m_options;
-  if (ec == http::error::body_limit) {
-    return SendAndClose(ErrorResponse({Code::kTooLarge, "request body exceeds " +
-                                                            std::to_string(options.max_body_bytes) +
-                                                            " bytes"}),
-                        true);
-  }
-  if (ec == http::error::header_limit) {
-    return SendAndClose(ErrorResponse({Code::kTooLarge, "request header exceeds " +
-                                                            std::to_string(options.max_header_bytes) +
-                                                            " bytes"}),
-                        true);
+  if (ec == http::error::body_limit || ec == http::error::header_limit) {
+    bool body = ec == http::error::body_limit;
+    return SendAndClose(
+        ErrorResponse({Code::kTooLarge, std::string(body ? "request body" : "request header") +
+                                            " exceeds " +
+                                            std::to_string(body ? options.max_body_bytes
+                                                                : options.max_header_bytes) +
+                                            " bytes"}),
+        true);
   }
   if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
       (ec && ec.category() != http::make_error_code(http::error::bad_target).category())) {
@@ -414,13 +435,16 @@ void Session::OnRead(beast::error_code ec) {
   if (!converted.ok()) return respond(ErrorResponse(converted));
   try {
     m_server->m_router.Dispatch(request, respond);
-  } catch (const std::exception& e) {
+  } catch (...) {  // a bug in a handler; it stops here
+    std::string what = "not a std::exception";
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
     Log(LogLevel::kError, kComponent, "handler threw",
-        {{"method", request.method}, {"path", request.path}, {"what", e.what()}});
-    slot->Answer(ErrorResponse({Code::kInternal, "internal error"}));
-  } catch (...) {
-    Log(LogLevel::kError, kComponent, "handler threw a non-exception",
-        {{"method", request.method}, {"path", request.path}});
+        {{"method", request.method}, {"path", request.path}, {"what", what}});
     slot->Answer(ErrorResponse({Code::kInternal, "internal error"}));
   }
 }

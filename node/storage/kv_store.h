@@ -26,8 +26,8 @@ class WriteBatch {
   };
 
   void Put(ByteView key, ByteView value) {
-    m_ops.push_back(Op{OpKind::kPut, Bytes(key.begin(), key.end()),
-                       Bytes(value.begin(), value.end())});
+    m_ops.push_back(
+        Op{OpKind::kPut, Bytes(key.begin(), key.end()), Bytes(value.begin(), value.end())});
   }
   void Delete(ByteView key) {
     m_ops.push_back(Op{OpKind::kDelete, Bytes(key.begin(), key.end()), Bytes()});

@@ -61,9 +61,8 @@ Status MemoryKvStore::Write(const WriteBatch& batch, bool sync) {
   for (const WriteBatch::Op& op : batch.ops()) {
     auto it = m_data->find(op.key);
     if (!sync) {
-      undo.push_back(UndoEntry{op.key, it == m_data->end()
-                                           ? std::optional<Bytes>()
-                                           : std::optional<Bytes>(it->second)});
+      undo.push_back(UndoEntry{
+          op.key, it == m_data->end() ? std::optional<Bytes>() : std::optional<Bytes>(it->second)});
     }
     if (op.kind == WriteBatch::OpKind::kPut) {
       if (it == m_data->end()) {

@@ -135,8 +135,7 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& path
 Result<std::optional<Bytes>> RocksKvStore::Get(ByteView key) const {
   rocksdb::PinnableSlice value;
   rocksdb::Status status = m_impl->db->Get(rocksdb::ReadOptions(),
-                                           m_impl->db->DefaultColumnFamily(), ToSlice(key),
-                                           &value);
+                                           m_impl->db->DefaultColumnFamily(), ToSlice(key), &value);
   if (status.IsNotFound()) return std::optional<Bytes>();
   if (!status.ok()) return FromRocks(status, "reading the store");
   ByteView view = FromSlice(value);

@@ -264,6 +264,36 @@ TEST_CASE("A malformed request gets 400 malformed or a closed connection", "[htt
   CHECK(after->status == 200);
 }
 
+TEST_CASE("Expect: 100-continue gets a go-ahead; an oversized header gets 413", "[http]") {
+  Router router;
+  router.Add("POST", "/v1/tx", Echo("submit"));
+  HttpServerOptions options;
+  options.max_header_bytes = 1024;
+  TestServer server(std::move(router), options);
+  {
+    RawConnection connection(server.port());
+    connection.Send(
+        "POST /v1/tx HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+    auto go_ahead = connection.Read();
+    REQUIRE(go_ahead);
+    CHECK(go_ahead->result_int() == 100);
+    connection.Send("[1] ");
+    auto response = connection.Read();
+    REQUIRE(response);
+    CHECK(response->result_int() == 200);
+    CHECK(json::parse(response->body())["body"] == "[1] ");
+  }
+  {
+    RawConnection connection(server.port());
+    connection.Send("GET /v1/tx HTTP/1.1\r\nHost: x\r\nX-Filler: " + std::string(2048, 'f') +
+                    "\r\n\r\n");
+    auto response = connection.Read();
+    REQUIRE(response);
+    CHECK(response->result_int() == 413);
+    CHECK(json::parse(response->body())["code"] == "too_large");
+  }
+}
+
 TEST_CASE("A responder may answer later from another thread", "[http]") {
   std::vector<std::thread> workers;
   std::mutex mutex;

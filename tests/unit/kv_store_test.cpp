@@ -63,7 +63,9 @@ struct RocksFixture {
   KvStore& kv() { return *store; }
 };
 
-Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
+Bytes B(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
 
 std::optional<std::string> GetString(const KvStore& kv, std::string_view key) {
   auto result = kv.Get(AsBytes(key));
@@ -160,8 +162,8 @@ TEMPLATE_TEST_CASE("iteration is in bytewise order and Seek finds the first key 
   CHECK(Scan(kv).empty());
 
   // Written out of order; includes a prefix pair, a zero byte and a high byte.
-  const std::vector<Bytes> keys_in_order = {
-      B("a"), Bytes{'a', 0x00}, B("ab"), B("b"), Bytes{'b', 0x7f}, Bytes{'b', 0x80}, Bytes{0xff}};
+  const std::vector<Bytes> keys_in_order = {B("a"),           Bytes{'a', 0x00}, B("ab"),    B("b"),
+                                            Bytes{'b', 0x7f}, Bytes{'b', 0x80}, Bytes{0xff}};
   WriteBatch batch;
   for (size_t i = keys_in_order.size(); i-- > 0;) {
     batch.Put(keys_in_order[i], B("v" + std::to_string(i)));
@@ -219,8 +221,8 @@ TEMPLATE_TEST_CASE("an iterator reads the snapshot taken when it was made", "[kv
   CHECK(GetString(kv, "c") == std::nullopt);
 }
 
-TEMPLATE_TEST_CASE("readers on other threads never see half a batch", "[kv_store]",
-                   MemoryFixture, RocksFixture) {
+TEMPLATE_TEST_CASE("readers on other threads never see half a batch", "[kv_store]", MemoryFixture,
+                   RocksFixture) {
   TestType fixture;
   KvStore& kv = fixture.kv();
   constexpr int kWrites = 300;

@@ -7,7 +7,7 @@
 namespace covalue::crypto {
 namespace {
 
-const Bytes kSecret = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+const Bytes kSecret = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
                        17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 
 SealedSecret Seal(std::string_view passphrase = "correct horse battery staple") {
@@ -100,9 +100,15 @@ TEST_CASE("a tampered box is refused", "[passphrase_box]") {
 
 TEST_CASE("structurally wrong boxes are malformed", "[passphrase_box]") {
   SealedSecret sealed = Seal();
-  SECTION("short salt") { sealed.salt.pop_back(); }
-  SECTION("long nonce") { sealed.nonce.push_back(0); }
-  SECTION("ciphertext shorter than the tag") { sealed.ciphertext.resize(kSecretboxMacSize - 1); }
+  SECTION("short salt") {
+    sealed.salt.pop_back();
+  }
+  SECTION("long nonce") {
+    sealed.nonce.push_back(0);
+  }
+  SECTION("ciphertext shorter than the tag") {
+    sealed.ciphertext.resize(kSecretboxMacSize - 1);
+  }
   auto opened = OpenWithPassphrase(sealed, "correct horse battery staple");
   REQUIRE_FALSE(opened.ok());
   CHECK(opened.status().code() == Code::kMalformed);
@@ -110,12 +116,24 @@ TEST_CASE("structurally wrong boxes are malformed", "[passphrase_box]") {
 
 TEST_CASE("absurd key derivation parameters are refused before any work", "[passphrase_box]") {
   SealedSecret sealed = Seal();
-  SECTION("opslimit zero") { sealed.opslimit = 0; }
-  SECTION("opslimit huge") { sealed.opslimit = uint64_t{1} << 40; }
-  SECTION("opslimit above the ceiling") { sealed.opslimit = 17; }
-  SECTION("memlimit below libsodium's minimum") { sealed.memlimit = 1024; }
-  SECTION("memlimit of a terabyte") { sealed.memlimit = uint64_t{1} << 40; }
-  SECTION("memlimit of 2^64-1") { sealed.memlimit = ~uint64_t{0}; }
+  SECTION("opslimit zero") {
+    sealed.opslimit = 0;
+  }
+  SECTION("opslimit huge") {
+    sealed.opslimit = uint64_t{1} << 40;
+  }
+  SECTION("opslimit above the ceiling") {
+    sealed.opslimit = 17;
+  }
+  SECTION("memlimit below libsodium's minimum") {
+    sealed.memlimit = 1024;
+  }
+  SECTION("memlimit of a terabyte") {
+    sealed.memlimit = uint64_t{1} << 40;
+  }
+  SECTION("memlimit of 2^64-1") {
+    sealed.memlimit = ~uint64_t{0};
+  }
   auto opened = OpenWithPassphrase(sealed, "correct horse battery staple");
   REQUIRE_FALSE(opened.ok());
   CHECK(opened.status().code() == Code::kInvalidArgument);
