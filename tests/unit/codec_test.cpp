@@ -16,7 +16,9 @@
 namespace covalue::codec {
 namespace {
 
-Bytes B(std::initializer_list<uint8_t> bytes) { return Bytes(bytes); }
+Bytes B(std::initializer_list<uint8_t> bytes) {
+  return Bytes(bytes);
+}
 
 Bytes Concat(Bytes a, const Bytes& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -52,7 +54,7 @@ TEST_CASE("Writer prefixes bytes, strings and counts with a u32 length", "[codec
   w.Hash(h);
   w.Raw(B({0x77}));
   Bytes expected = B({0x02, 0x00, 0x00, 0x00, 0xAA, 0xBB,  //
-                      0x02, 0x00, 0x00, 0x00, 'h', 'i',    //
+                      0x02, 0x00, 0x00, 0x00, 'h',  'i',   //
                       0x00, 0x00, 0x00, 0x00,              //
                       0x02, 0x01, 0x00, 0x00});
   expected.insert(expected.end(), h.begin(), h.end());  // a hash has no prefix
@@ -61,8 +63,8 @@ TEST_CASE("Writer prefixes bytes, strings and counts with a u32 length", "[codec
 }
 
 TEST_CASE("Reader decodes literal little-endian bytes", "[codec]") {
-  Bytes in = B({0x02, 0x01, 0x04, 0x03, 0x02, 0x01, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02,
-                0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80});
+  Bytes in = B({0x02, 0x01, 0x04, 0x03, 0x02, 0x01, 0x08, 0x07, 0x06, 0x05, 0x04,
+                0x03, 0x02, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80});
   Reader r(in);
   uint16_t a = 0;
   uint32_t b = 0;
@@ -340,7 +342,7 @@ TEST_CASE("Invalid UTF-8 is refused", "[codec][utf8]") {
       {"truncated 2-byte at end", "ab\xC3"},
       {"truncated 3-byte at end", "\xE2\x82"},
       {"truncated 4-byte at end", "\xF0\x9D\x84"},
-      {"truncated 3-byte before ASCII", "\xE2\x82" "A"},
+      {"truncated 3-byte before ASCII", "\xE2\x82\x41"},
       {"truncated 2-byte before a lead byte", "\xC3\xC3\xA9"},
       {"U+110000 (F4 90 80 80)", "\xF4\x90\x80\x80"},
       {"F5 lead byte", "\xF5\x80\x80\x80"},
@@ -349,7 +351,7 @@ TEST_CASE("Invalid UTF-8 is refused", "[codec][utf8]") {
       {"FE", "\xFE"},
       {"FF", "\xFF"},
       {"stray continuation byte", "\x80"},
-      {"stray continuation byte inside ASCII", "a\xBF" "b"},
+      {"stray continuation byte inside ASCII", "a\xBF\x62"},
       {"continuation after a complete sequence", "\xC3\xA9\xA9"},
   };
   for (const auto& [name, s] : invalid) {

@@ -38,12 +38,15 @@ Network MakeNetwork(size_t n) {
   return Network{std::move(keys), std::move(set).value()};
 }
 
-Hash32 BlockIdFor(std::string_view label) { return crypto::Sha256(AsBytes(label)); }
+Hash32 BlockIdFor(std::string_view label) {
+  return crypto::Sha256(AsBytes(label));
+}
 
 CommitSignature Precommit(const Network& net, uint32_t index, const Hash32& block_id,
                           uint64_t height = kHeight, uint32_t round = kRound,
                           std::string_view chain = kChain) {
-  return {index, SignVote(net.keys.at(index), chain, VoteType::kPrecommit, height, round, block_id)};
+  return {index,
+          SignVote(net.keys.at(index), chain, VoteType::kPrecommit, height, round, block_id)};
 }
 
 CommitCertificate Certificate(const Network& net, std::vector<uint32_t> indices,
@@ -61,8 +64,8 @@ Status Verify(const CommitCertificate& c, const Network& net, const Hash32& bloc
 }
 
 TEST_CASE("ValidatorSet quorum is more than two thirds", "[consensus][quorum]") {
-  const std::vector<std::pair<size_t, size_t>> expected = {
-      {1, 1}, {3, 3}, {4, 3}, {5, 4}, {7, 5}, {10, 7}};
+  const std::vector<std::pair<size_t, size_t>> expected = {{1, 1}, {3, 3}, {4, 3},
+                                                           {5, 4}, {7, 5}, {10, 7}};
   for (auto [n, quorum] : expected) {
     INFO("n = " << n);
     CHECK(MakeNetwork(n).set.Quorum() == quorum);
@@ -70,8 +73,8 @@ TEST_CASE("ValidatorSet quorum is more than two thirds", "[consensus][quorum]") 
   for (size_t n = 1; n <= 40; ++n) {
     INFO("n = " << n);
     size_t q = MakeNetwork(n).set.Quorum();
-    CHECK(3 * q > 2 * n);          // more than two thirds
-    CHECK(3 * (q - 1) <= 2 * n);   // and the smallest such number
+    CHECK(3 * q > 2 * n);         // more than two thirds
+    CHECK(3 * (q - 1) <= 2 * n);  // and the smallest such number
     CHECK(n >= 3 * MakeNetwork(n).set.MaxFaulty() + 1);
   }
 }
@@ -151,7 +154,8 @@ TEST_CASE("A signature for anything but this precommit fails", "[consensus][cert
     c.signatures[1] = Precommit(net, 1, id, kHeight, kRound, "covalue-other");
   }
   SECTION("a prevote, not a precommit") {
-    c.signatures[1].signature = SignVote(net.keys[1], kChain, VoteType::kPrevote, kHeight, kRound, id);
+    c.signatures[1].signature =
+        SignVote(net.keys[1], kChain, VoteType::kPrevote, kHeight, kRound, id);
   }
   SECTION("a flipped bit") {
     c.signatures[1].signature[10] ^= 0x01;
@@ -159,7 +163,8 @@ TEST_CASE("A signature for anything but this precommit fails", "[consensus][cert
   CHECK(Verify(c, net, id).code() == Code::kBadSignature);
 }
 
-TEST_CASE("The certificate must be for the expected height, round and block", "[consensus][certificate]") {
+TEST_CASE("The certificate must be for the expected height, round and block",
+          "[consensus][certificate]") {
   Network net = MakeNetwork(4);
   Hash32 id = BlockIdFor("block");
   CommitCertificate c = Certificate(net, {0, 1, 2}, id);

@@ -50,8 +50,12 @@ void* AllocateAligned(size_t size, std::align_val_t alignment) {
 
 // The replaceable global allocation functions ([new.delete]). All memory comes from
 // malloc/posix_memalign, so every delete form is free().
-void* operator new(size_t size) { return Allocate(size); }
-void* operator new[](size_t size) { return Allocate(size); }
+void* operator new(size_t size) {
+  return Allocate(size);
+}
+void* operator new[](size_t size) {
+  return Allocate(size);
+}
 void* operator new(size_t size, const std::nothrow_t&) noexcept {
   try {
     return Allocate(size);
@@ -66,8 +70,12 @@ void* operator new[](size_t size, const std::nothrow_t&) noexcept {
     return nullptr;
   }
 }
-void* operator new(size_t size, std::align_val_t al) { return AllocateAligned(size, al); }
-void* operator new[](size_t size, std::align_val_t al) { return AllocateAligned(size, al); }
+void* operator new(size_t size, std::align_val_t al) {
+  return AllocateAligned(size, al);
+}
+void* operator new[](size_t size, std::align_val_t al) {
+  return AllocateAligned(size, al);
+}
 void* operator new(size_t size, std::align_val_t al, const std::nothrow_t&) noexcept {
   try {
     return AllocateAligned(size, al);
@@ -82,18 +90,42 @@ void* operator new[](size_t size, std::align_val_t al, const std::nothrow_t&) no
     return nullptr;
   }
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, size_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
 
 namespace covalue {
 namespace {
@@ -126,6 +158,19 @@ TEST_CASE("The allocation hook sees large allocations", "[decoder][allocation]")
   CHECK(LargestAllocationDuring([] {}) == 0);
 }
 
+TEST_CASE("A decoder that trusted a forged count would be caught", "[decoder][allocation]") {
+  // What the checks below guard against: reserving a claimed count before looking at the
+  // input. The same forged count as below must push the largest allocation over the ceiling.
+  const Bytes forged = {0xFF, 0xFF, 0x00, 0x00, 1, 2, 3, 4, 5};
+  size_t largest = LargestAllocationDuring([&] {
+    codec::Reader r(forged);
+    uint32_t count = 0;
+    REQUIRE(r.U32(&count).ok());
+    std::vector<Hash32> elements(count);
+  });
+  CHECK(largest >= kAllocationCeiling);
+}
+
 TEST_CASE("Reader::Bytes and String refuse a forged huge length without allocating it",
           "[decoder][allocation]") {
   const Bytes forged = {0xF0, 0xFF, 0xFF, 0xFF, 'a', 'b', 'c'};  // claims 0xFFFFFFF0
@@ -140,8 +185,8 @@ TEST_CASE("Reader::Bytes and String refuse a forged huge length without allocati
   }
   SECTION("bytes, no limit: the remaining-input check must catch it") {
     Bytes out;
-    largest = LargestAllocationDuring(
-        [&] { status = codec::Reader(forged).Bytes(&out, kNoLimit); });
+    largest =
+        LargestAllocationDuring([&] { status = codec::Reader(forged).Bytes(&out, kNoLimit); });
     CHECK(status.code() == Code::kMalformed);
   }
   SECTION("string, default limit") {
@@ -151,8 +196,8 @@ TEST_CASE("Reader::Bytes and String refuse a forged huge length without allocati
   }
   SECTION("string, no limit") {
     std::string out;
-    largest = LargestAllocationDuring(
-        [&] { status = codec::Reader(forged).String(&out, kNoLimit); });
+    largest =
+        LargestAllocationDuring([&] { status = codec::Reader(forged).String(&out, kNoLimit); });
     CHECK(status.code() == Code::kMalformed);
   }
   CHECK(largest < kAllocationCeiling);

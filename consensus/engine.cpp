@@ -1,0 +1,421 @@
+// The Tendermint algorithm (Buchman, Kwon, Milosevic 2018, Algorithm 1). Comments "Lnn"
+// name the line of the paper a rule implements. Safety lives in SafetyGuard (what may be
+// signed, the lock); liveness in the timeouts, round skipping, retransmission and sync.
+#include "consensus/engine.h"
+
+#include <algorithm>
+
+namespace covalue::consensus {
+namespace {
+
+constexpr uint32_t kMaxRoundsAhead = 10000;    // votes for rounds further ahead are dropped
+constexpr size_t kMaxBufferedNextHeight = 4096;
+// Rule ids for "for the first time" bookkeeping.
+constexpr uint8_t kRulePrevoteTimeout = 34;
+constexpr uint8_t kRuleLock = 36;
+constexpr uint8_t kRulePrecommitTimeout = 47;
+
+SignStep SignStepOf(VoteType type) {
+  return type == VoteType::kPrevote ? SignStep::kPrevote : SignStep::kPrecommit;
+}
+
+}  // namespace
+
+Engine::Engine(EngineConfig config, ValidatorSet validators, const crypto::KeyPair& key,
+               uint64_t height, SafetyState safety)
+    : m_config(std::move(config)),
+      m_validators(std::move(validators)),
+      m_key(key),
+      m_index(m_validators.IndexOf(key.public_key())),
+      m_guard(std::move(safety)),
+      m_height(height) {}
+
+uint32_t Engine::ProposerOf(uint64_t height, uint32_t round) const {
+  return static_cast<uint32_t>((height + round) % m_validators.size());
+}
+
+size_t Engine::Quorum() const {
+  if (m_config.mutation == EngineMutation::kWeakQuorum) return 2 * m_validators.MaxFaulty();
+  return m_validators.Quorum();
+}
+
+uint64_t Engine::TimeoutFor(TimeoutKind kind, uint32_t round) const {
+  uint64_t base = m_config.propose_timeout_ms;
+  if (kind == TimeoutKind::kPrevote) base = m_config.prevote_timeout_ms;
+  if (kind == TimeoutKind::kPrecommit) base = m_config.precommit_timeout_ms;
+  if (kind == TimeoutKind::kRetransmit) return m_config.retransmit_interval_ms;
+  return base + static_cast<uint64_t>(round) * m_config.timeout_increase_ms;
+}
+
+std::vector<Action> Engine::Start() {
+  Actions out;
+  out.push_back(ScheduleTimeout{m_height, 0, TimeoutKind::kRetransmit,
+                                TimeoutFor(TimeoutKind::kRetransmit, 0)});
+  // After a restart, resume at the round last signed in (the guard refuses anything older)
+  // and re-propose the locked value if there is one.
+  const SafetyState& safety = m_guard.state();
+  uint32_t round = safety.height == m_height ? safety.round : 0;
+  if (m_guard.LockedRound(m_height) >= 0) {
+    m_valid_round = safety.locked_round;
+    m_valid_id = safety.locked_id;
+    m_valid_value = safety.locked_value;
+  }
+  StartRound(round, out);
+  return out;
+}
+
+std::vector<Action> Engine::Step(const Event& event) {
+  Actions out;
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, ProposalReceived>) {
+          OnProposal(e.proposal, out);
+        } else if constexpr (std::is_same_v<T, VoteReceived>) {
+          OnVote(e.vote, out);
+        } else if constexpr (std::is_same_v<T, TimeoutFired>) {
+          OnTimeout(e, out);
+        } else if constexpr (std::is_same_v<T, ValueReady>) {
+          OnValueReady(e, out);
+        } else if constexpr (std::is_same_v<T, ValueValidated>) {
+          if (e.height == m_height && m_validation_requested.count(e.value_id)) {
+            m_validity[e.value_id] = e.valid;
+          }
+        } else if constexpr (std::is_same_v<T, DecisionLearnt>) {
+          OnDecisionLearnt(e, out);
+        }
+      },
+      event);
+  Evaluate(out);
+  return out;
+}
+
+void Engine::StartRound(uint32_t round, Actions& out) {
+  m_round = round;
+  m_step = Step::kPropose;
+  m_value_requested = false;
+  if (m_index && ProposerOf(m_height, round) == *m_index) {
+    if (m_valid_round >= 0) {
+      Propose(m_valid_id, m_valid_value, m_valid_round, out);  // L15-L16
+    } else {
+      m_value_requested = true;
+      out.push_back(RequestValue{m_height, round});  // getValue(), answered by ValueReady
+    }
+  }
+  out.push_back(ScheduleTimeout{m_height, round, TimeoutKind::kPropose,
+                                TimeoutFor(TimeoutKind::kPropose, round)});
+}
+
+void Engine::OnValueReady(const ValueReady& ready, Actions& out) {
+  if (ready.height != m_height || ready.round != m_round || m_step != Step::kPropose ||
+      !m_value_requested) {
+    return;
+  }
+  m_value_requested = false;
+  m_validity[ready.value_id] = true;  // our own value
+  m_validation_requested.insert(ready.value_id);
+  Propose(ready.value_id, ready.value, -1, out);
+}
+
+void Engine::Propose(const Hash32& value_id, const Bytes& value, int32_t pol_round,
+                     Actions& out) {
+  if (!m_guard.Check(m_height, m_round, SignStep::kProposal, value_id).ok()) return;
+  m_guard.Record(m_height, m_round, SignStep::kProposal, value_id);
+  Proposal proposal{m_height, m_round, pol_round, value_id, value, *m_index, {}};
+  SignProposal(proposal, m_key, m_config.chain_id);
+  out.push_back(PersistSafetyState{m_guard.state()});
+  out.push_back(Broadcast{proposal});
+  m_proposals[m_round] = std::move(proposal);
+}
+
+void Engine::SignAndSend(VoteType type, const Hash32& value_id, Actions& out,
+                         const Bytes* lock_value) {
+  if (!m_index) return;  // an observer never signs
+  SignStep step = SignStepOf(type);
+  if (!m_guard.Check(m_height, m_round, step, value_id).ok()) return;
+  m_guard.Record(m_height, m_round, step, value_id);
+  if (lock_value != nullptr) {
+    m_guard.Lock(m_height, static_cast<int32_t>(m_round), value_id, *lock_value);
+  }
+  Vote vote{type, m_height, m_round, value_id, *m_index, {}};
+  SignVoteMessage(vote, m_key, m_config.chain_id);
+  if (m_config.mutation == EngineMutation::kNoPersistBeforeVote) {
+    out.push_back(Broadcast{vote});
+    out.push_back(PersistSafetyState{m_guard.state()});
+  } else {
+    out.push_back(PersistSafetyState{m_guard.state()});
+    out.push_back(Broadcast{vote});
+  }
+  m_votes[{m_round, static_cast<uint8_t>(type)}][*m_index] = vote;
+}
+
+void Engine::NoteSender(uint64_t height, uint32_t round, uint32_t validator, Actions& out) {
+  if (height == m_height) {
+    if (round > m_round) m_round_senders[round].insert(validator);
+    return;
+  }
+  // A later height: once f+1 validators (at least one honest) are past us, fetch blocks.
+  uint64_t& seen = m_ahead[validator];
+  seen = std::max(seen, height);
+  size_t ahead = 0;
+  for (const auto& [v, h] : m_ahead) ahead += h > m_height ? 1 : 0;
+  if (ahead > m_validators.MaxFaulty() && m_sync_requested_from != m_height) {
+    m_sync_requested_from = m_height;
+    out.push_back(RequestSync{m_height});
+  }
+}
+
+void Engine::OnProposal(const Proposal& proposal, Actions& out) {
+  if (proposal.height < m_height) {
+    ++m_counters.stale_messages;
+    return;
+  }
+  if (!VerifyProposal(proposal, m_validators, m_config.chain_id).ok() ||
+      proposal.proposer != ProposerOf(proposal.height, proposal.round)) {
+    ++m_counters.invalid_messages;
+    return;
+  }
+  if (proposal.height > m_height) {
+    if (proposal.height == m_height + 1 && m_next_height.size() < kMaxBufferedNextHeight) {
+      m_next_height.push_back(proposal);
+    }
+    NoteSender(proposal.height, proposal.round, proposal.proposer, out);
+    return;
+  }
+  if (proposal.round > m_round + kMaxRoundsAhead) return;
+  auto [it, inserted] = m_proposals.emplace(proposal.round, proposal);
+  if (!inserted && it->second.value_id != proposal.value_id) ++m_counters.equivocations;
+  NoteSender(proposal.height, proposal.round, proposal.proposer, out);
+}
+
+void Engine::OnVote(const Vote& vote, Actions& out) {
+  if (vote.height < m_height) {
+    ++m_counters.stale_messages;
+    return;
+  }
+  if (!VerifyVote(vote, m_validators, m_config.chain_id).ok()) {
+    ++m_counters.invalid_messages;
+    return;
+  }
+  if (vote.height > m_height) {
+    if (vote.height == m_height + 1 && m_next_height.size() < kMaxBufferedNextHeight) {
+      m_next_height.push_back(vote);
+    }
+    NoteSender(vote.height, vote.round, vote.validator, out);
+    return;
+  }
+  if (vote.round > m_round + kMaxRoundsAhead) return;
+  auto& slot = m_votes[{vote.round, static_cast<uint8_t>(vote.type)}];
+  auto [it, inserted] = slot.emplace(vote.validator, vote);
+  if (!inserted && it->second.value_id != vote.value_id) ++m_counters.equivocations;
+  NoteSender(vote.height, vote.round, vote.validator, out);
+}
+
+void Engine::OnTimeout(const TimeoutFired& timeout, Actions& out) {
+  if (timeout.kind == TimeoutKind::kRetransmit) {
+    Retransmit(out);
+    out.push_back(ScheduleTimeout{m_height, m_round, TimeoutKind::kRetransmit,
+                                  TimeoutFor(TimeoutKind::kRetransmit, 0)});
+    return;
+  }
+  if (timeout.height != m_height || timeout.round != m_round) return;
+  if (timeout.kind == TimeoutKind::kPropose && m_step == Step::kPropose) {  // L57
+    SignAndSend(VoteType::kPrevote, kNilId, out);
+    m_step = Step::kPrevote;
+  } else if (timeout.kind == TimeoutKind::kPrevote && m_step == Step::kPrevote) {  // L61
+    SignAndSend(VoteType::kPrecommit, kNilId, out);
+    m_step = Step::kPrecommit;
+  } else if (timeout.kind == TimeoutKind::kPrecommit) {  // L65
+    StartRound(m_round + 1, out);
+  }
+}
+
+void Engine::Retransmit(Actions& out) {
+  // Our own signed messages of the current round, again: re-sending a signed message never
+  // signs anything new. And, if the network is ahead, ask again for its blocks.
+  if (auto it = m_proposals.find(m_round);
+      it != m_proposals.end() && m_index && it->second.proposer == *m_index) {
+    out.push_back(Broadcast{it->second});
+  }
+  if (m_index) {
+    for (uint8_t type : {static_cast<uint8_t>(VoteType::kPrevote),
+                         static_cast<uint8_t>(VoteType::kPrecommit)}) {
+      auto votes = m_votes.find({m_round, type});
+      if (votes == m_votes.end()) continue;
+      if (auto mine = votes->second.find(*m_index); mine != votes->second.end()) {
+        out.push_back(Broadcast{mine->second});
+      }
+    }
+  }
+  if (m_sync_requested_from == m_height) out.push_back(RequestSync{m_height});
+}
+
+void Engine::OnDecisionLearnt(const DecisionLearnt& learnt, Actions& out) {
+  const CommitCertificate& certificate = learnt.certificate;
+  if (certificate.height != m_height) return;
+  if (!VerifyCommitCertificate(certificate, m_validators, m_config.chain_id, m_height,
+                               certificate.block_id)
+           .ok()) {
+    ++m_counters.invalid_messages;
+    return;
+  }
+  out.push_back(Commit{m_height, certificate.block_id, learnt.value, certificate});
+  EnterHeight(m_height + 1, out);
+}
+
+std::optional<bool> Engine::Validity(const Proposal& proposal, Actions& out) {
+  auto it = m_validity.find(proposal.value_id);
+  if (it != m_validity.end()) return it->second;
+  if (m_validation_requested.insert(proposal.value_id).second) {
+    out.push_back(ValidateValue{m_height, proposal.value_id, proposal.value});
+  }
+  return std::nullopt;
+}
+
+size_t Engine::CountVotes(uint32_t round, VoteType type,
+                          const std::optional<Hash32>& value_id) const {
+  auto it = m_votes.find({round, static_cast<uint8_t>(type)});
+  if (it == m_votes.end()) return 0;
+  if (!value_id) return it->second.size();
+  size_t count = 0;
+  for (const auto& [validator, vote] : it->second) count += vote.value_id == *value_id ? 1 : 0;
+  return count;
+}
+
+CommitCertificate Engine::CertificateFor(uint32_t round, const Hash32& value_id) const {
+  CommitCertificate certificate{m_height, round, value_id, {}};
+  auto it = m_votes.find({round, static_cast<uint8_t>(VoteType::kPrecommit)});
+  if (it == m_votes.end()) return certificate;
+  for (const auto& [validator, vote] : it->second) {  // ordered by validator index
+    if (vote.value_id == value_id) certificate.signatures.push_back({validator, vote.signature});
+  }
+  return certificate;
+}
+
+bool Engine::FirstTime(uint32_t round, uint8_t rule) { return m_fired.insert({round, rule}).second; }
+
+void Engine::Decide(const Proposal& proposal, uint32_t round, Actions& out) {
+  out.push_back(Commit{m_height, proposal.value_id, proposal.value,
+                       CertificateFor(round, proposal.value_id)});
+  EnterHeight(m_height + 1, out);
+}
+
+void Engine::EnterHeight(uint64_t height, Actions& out) {
+  m_height = height;
+  m_valid_round = -1;
+  m_valid_id = {};
+  m_valid_value.clear();
+  m_proposals.clear();
+  m_votes.clear();
+  m_validity.clear();
+  m_validation_requested.clear();
+  m_fired.clear();
+  m_round_senders.clear();
+  std::erase_if(m_ahead, [&](const auto& entry) { return entry.second <= height; });
+  StartRound(0, out);
+  std::vector<Message> buffered = std::move(m_next_height);
+  m_next_height.clear();
+  for (const auto& message : buffered) {
+    if (const auto* p = std::get_if<Proposal>(&message)) {
+      OnProposal(*p, out);
+    } else {
+      OnVote(std::get<Vote>(message), out);
+    }
+  }
+}
+
+void Engine::Evaluate(Actions& out) {
+  const size_t quorum = Quorum();
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    // L55: f+1 validators speak of a later round: go there.
+    for (const auto& [round, senders] : m_round_senders) {
+      if (round > m_round && senders.size() > m_validators.MaxFaulty()) {
+        StartRound(round, out);
+        progress = true;
+        break;
+      }
+    }
+    if (progress) continue;
+
+    // L49: a proposal with 2f+1 precommits for it, in any round, decides the height.
+    for (const auto& [round, proposal] : m_proposals) {
+      if (CountVotes(round, VoteType::kPrecommit, proposal.value_id) < quorum) continue;
+      auto valid = Validity(proposal, out);
+      if (valid && *valid) {
+        Decide(proposal, round, out);
+        progress = true;
+        break;
+      }
+    }
+    if (progress) continue;
+
+    auto current = m_proposals.find(m_round);
+    const Proposal* proposal = current == m_proposals.end() ? nullptr : &current->second;
+    const bool ignore_lock = m_config.mutation == EngineMutation::kSkipLockCheck;
+    const int32_t locked_round = ignore_lock ? -1 : m_guard.LockedRound(m_height);
+    const Hash32& locked_id = m_guard.state().locked_id;
+
+    if (m_step == Step::kPropose && proposal != nullptr) {
+      if (proposal->pol_round == -1) {  // L22
+        auto valid = Validity(*proposal, out);
+        if (valid) {
+          bool vote_for = *valid && (locked_round == -1 || locked_id == proposal->value_id);
+          SignAndSend(VoteType::kPrevote, vote_for ? proposal->value_id : kNilId, out);
+          m_step = Step::kPrevote;
+          progress = true;
+        }
+      } else if (CountVotes(static_cast<uint32_t>(proposal->pol_round), VoteType::kPrevote,
+                            proposal->value_id) >= quorum) {  // L28
+        auto valid = Validity(*proposal, out);
+        if (valid) {
+          bool vote_for = *valid && (locked_round <= proposal->pol_round ||
+                                     locked_id == proposal->value_id);
+          SignAndSend(VoteType::kPrevote, vote_for ? proposal->value_id : kNilId, out);
+          m_step = Step::kPrevote;
+          progress = true;
+        }
+      }
+      if (progress) continue;
+    }
+    if (m_step == Step::kPrevote &&
+        CountVotes(m_round, VoteType::kPrevote, std::nullopt) >= quorum &&
+        FirstTime(m_round, kRulePrevoteTimeout)) {  // L34
+      out.push_back(ScheduleTimeout{m_height, m_round, TimeoutKind::kPrevote,
+                                    TimeoutFor(TimeoutKind::kPrevote, m_round)});
+    }
+    if (m_step >= Step::kPrevote && proposal != nullptr &&
+        CountVotes(m_round, VoteType::kPrevote, proposal->value_id) >= quorum &&
+        !m_fired.count({m_round, kRuleLock})) {  // L36
+      auto valid = Validity(*proposal, out);
+      if (valid && *valid) {
+        m_fired.insert({m_round, kRuleLock});
+        if (m_step == Step::kPrevote) {
+          // Lock and precommit: the lock is persisted with the precommit's signing.
+          SignAndSend(VoteType::kPrecommit, proposal->value_id, out, &proposal->value);
+          m_step = Step::kPrecommit;
+        }
+        m_valid_id = proposal->value_id;
+        m_valid_value = proposal->value;
+        m_valid_round = static_cast<int32_t>(m_round);
+        progress = true;
+        continue;
+      }
+    }
+    if (m_step == Step::kPrevote &&
+        CountVotes(m_round, VoteType::kPrevote, kNilId) >= quorum) {  // L44
+      SignAndSend(VoteType::kPrecommit, kNilId, out);
+      m_step = Step::kPrecommit;
+      progress = true;
+      continue;
+    }
+    if (CountVotes(m_round, VoteType::kPrecommit, std::nullopt) >= quorum &&
+        FirstTime(m_round, kRulePrecommitTimeout)) {  // L47
+      out.push_back(ScheduleTimeout{m_height, m_round, TimeoutKind::kPrecommit,
+                                    TimeoutFor(TimeoutKind::kPrecommit, m_round)});
+    }
+  }
+}
+
+}  // namespace covalue::consensus

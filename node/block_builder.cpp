@@ -1,0 +1,104 @@
+#include "node/block_builder.h"
+
+#include <algorithm>
+
+namespace covalue::node {
+namespace {
+
+// Executes `txs` at the next height and computes the header fields that follow from them.
+Result<BuiltBlock> Execute(const ChainStore& store, const ledger::Genesis& genesis,
+                           const crypto::PublicKey& proposer, int64_t time_ms,
+                           std::vector<ledger::Transaction> txs, bool verify_signatures) {
+  ChainHead head = store.Head();
+  BuiltBlock built;
+  ledger::BlockHeader& header = built.block.header;
+  header.chain_id = genesis.chain_id;
+  header.height = head.height + 1;
+  header.time_ms = time_ms;
+  header.previous_id = head.block_id;
+  header.proposer = proposer;
+
+  contracts::BlockContext context{genesis.chain_id, header.height, header.time_ms,
+                                  genesis.params, verify_signatures};
+  COVALUE_ASSIGN_OR_RETURN(built.execution, contracts::ExecuteBlock(store, context, std::move(txs)));
+  crypto::MerkleLogWriter log(store, head.log_size);
+  for (uint32_t i = 0; i < built.execution.txs.size(); ++i) {
+    const auto& executed = built.execution.txs[i];
+    COVALUE_RETURN_IF_ERROR(log.Append(crypto::MerkleLeafHash(
+        ledger::EncodeLogLeaf(header.height, i, executed.tx_id, executed.outcome.result))));
+    built.block.txs.push_back(executed.tx);
+    built.block.results.push_back(executed.outcome.result);
+  }
+  header.txs_root = ledger::TransactionsRoot(built.block.txs);
+  COVALUE_ASSIGN_OR_RETURN(header.log_root, log.Root());
+  header.log_size = log.size();
+  header.state_root =
+      contracts::NextStateRoot(head.state_root, header.height, built.execution.changes);
+  built.log_nodes = log.new_nodes();
+  return built;
+}
+
+}  // namespace
+
+Result<BuiltBlock> BuildBlock(const ChainStore& store, const ledger::Genesis& genesis,
+                              const crypto::PublicKey& proposer, int64_t time_ms,
+                              std::vector<ledger::Transaction> candidates,
+                              bool verify_signatures) {
+  int64_t time = std::max(time_ms, store.Head().time_ms + 1);
+  return Execute(store, genesis, proposer, time, std::move(candidates), verify_signatures);
+}
+
+Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& genesis,
+                               const ledger::Block& proposed, bool verify_signatures) {
+  const ledger::BlockHeader& claimed = proposed.header;
+  if (proposed.results.size() != proposed.txs.size()) {
+    return Status(Code::kInvalidArgument, "block has a result count unlike its tx count");
+  }
+  ChainHead head = store.Head();
+  if (claimed.time_ms <= head.time_ms) {
+    return Status(Code::kInvalidArgument, "block time does not increase");
+  }
+  COVALUE_ASSIGN_OR_RETURN(BuiltBlock built, Execute(store, genesis, claimed.proposer, claimed.time_ms,
+                                                     proposed.txs, verify_signatures));
+  if (!built.execution.rejected.empty()) {
+    const auto& first = built.execution.rejected.front();
+    return Status(Code::kInvalidArgument, "block holds a transaction that is not admissible (" +
+                                              first.reason.ToString() + ")");
+  }
+  const ledger::BlockHeader& mine = built.block.header;
+  auto differs = [](const char* field) {
+    return Status(Code::kInvalidArgument, std::string("block header field '") + field +
+                                              "' differs from this node's execution");
+  };
+  if (claimed.chain_id != mine.chain_id) return differs("chain_id");
+  if (claimed.height != mine.height) return differs("height");
+  if (claimed.previous_id != mine.previous_id) return differs("previous_id");
+  if (claimed.txs_root != mine.txs_root) return differs("txs_root");
+  if (claimed.log_root != mine.log_root) return differs("log_root");
+  if (claimed.log_size != mine.log_size) return differs("log_size");
+  if (claimed.state_root != mine.state_root) return differs("state_root");
+  if (proposed.results != built.block.results) return differs("results");
+  return built;
+}
+
+Status CommitBuiltBlock(ChainStore& store, BuiltBlock built,
+                        consensus::CommitCertificate certificate) {
+  built.block.certificate = std::move(certificate);
+  return store.CommitBlock(built.block, built.execution, built.log_nodes);
+}
+
+Bytes BlockValue(const ledger::Block& block) {
+  ledger::Block value = block;
+  value.certificate = {};
+  return ledger::EncodeBlock(value);
+}
+
+Result<ledger::Block> DecodeBlockValue(ByteView value) {
+  COVALUE_ASSIGN_OR_RETURN(ledger::Block block, ledger::DecodeBlock(value));
+  if (!(block.certificate == consensus::CommitCertificate{})) {
+    return Status(Code::kInvalidArgument, "a proposed block carries a certificate");
+  }
+  return block;
+}
+
+}  // namespace covalue::node

@@ -1,0 +1,45 @@
+// Block building and checking, shared by every way a block reaches the chain: the proposer
+// builds one from mempool candidates (BuildBlock); a validator re-executes a proposed block
+// and checks every header field against its own result (ReplayBlock) — also what block
+// sync and the auditor's replay do; and a certified block is committed in one batch
+// (CommitBuiltBlock). The consensus value of a block is its encoding with an empty
+// certificate, named by its header hash. Stateless functions; the store's rules apply.
+#pragma once
+
+#include <vector>
+
+#include "consensus/commit_certificate.h"
+#include "ledger/genesis.h"
+#include "node/chain_store.h"
+
+namespace covalue::node {
+
+struct BuiltBlock {
+  ledger::Block block;  // certificate empty until committed
+  contracts::BlockExecution execution;
+  std::vector<crypto::MerkleNode> log_nodes;
+};
+
+// Executes `candidates` on the head of `store` and fills in a complete header (height,
+// time, previous id, transactions/log/state roots, proposer). Candidates refused by
+// admission are left out and listed in execution.rejected. Time is max(time_ms, head + 1).
+Result<BuiltBlock> BuildBlock(const ChainStore& store, const ledger::Genesis& genesis,
+                              const crypto::PublicKey& proposer, int64_t time_ms,
+                              std::vector<ledger::Transaction> candidates,
+                              bool verify_signatures);
+
+// Re-executes `proposed` on the head of `store`: every transaction must be admitted, and
+// the header must equal the one this node computes. kInvalidArgument names the first field
+// that differs.
+Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& genesis,
+                               const ledger::Block& proposed, bool verify_signatures);
+
+// Commits `built` with `certificate` (which the caller verified) in one synced batch.
+Status CommitBuiltBlock(ChainStore& store, BuiltBlock built,
+                        consensus::CommitCertificate certificate);
+
+// The consensus value of a block: EncodeBlock with an empty certificate; its id is BlockId.
+Bytes BlockValue(const ledger::Block& block);
+Result<ledger::Block> DecodeBlockValue(ByteView value);
+
+}  // namespace covalue::node
