@@ -1,5 +1,5 @@
 // Clock: the only way code below node/ learns the time. The node passes a SystemClock
-// (node/system_clock.h); tests pass a FakeClock (tests/fakes). Implementations must be
+// (node/system_clock.h); tests pass a FakeClock (tests/support). Implementations must be
 // safe to call from any thread.
 #pragma once
 

@@ -36,7 +36,7 @@ Status DecodeCommitCertificate(codec::Reader& r, CommitCertificate* certificate)
   COVALUE_RETURN_IF_ERROR(r.Hash(&certificate->block_id));
   uint32_t count = 0;
   constexpr uint32_t kEntrySize = 4 + 64;
-  COVALUE_RETURN_IF_ERROR(r.Count(&count, 1024, kEntrySize));
+  COVALUE_RETURN_IF_ERROR(r.Count(&count, kMaxValidators, kEntrySize));
   certificate->signatures.resize(count);
   for (auto& s : certificate->signatures) {
     COVALUE_RETURN_IF_ERROR(r.U32(&s.validator_index));

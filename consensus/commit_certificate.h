@@ -43,7 +43,8 @@ Status DecodeCommitCertificate(codec::Reader& r, CommitCertificate* certificate)
 
 // Checks that `certificate` is for (height, block_id), that its signers are distinct
 // validators listed in increasing index order, that every signature verifies, and that
-// they are a quorum. kBadSignature / kInvalidArgument name the first fault.
+// they are a quorum. kBadSignature, kUnknownSigner (index out of range) or
+// kInvalidArgument name the first fault.
 Status VerifyCommitCertificate(const CommitCertificate& certificate, const ValidatorSet& validators,
                                std::string_view chain_id, uint64_t height,
                                const Hash32& block_id);

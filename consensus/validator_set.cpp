@@ -6,6 +6,9 @@ namespace covalue::consensus {
 
 Result<ValidatorSet> ValidatorSet::Create(std::vector<Validator> validators) {
   if (validators.empty()) return Status(Code::kInvalidArgument, "validator set is empty");
+  if (validators.size() > kMaxValidators) {
+    return Status(Code::kInvalidArgument, "more than " + std::to_string(kMaxValidators) + " validators");
+  }
   std::set<crypto::PublicKey> seen;
   for (const auto& v : validators) {
     if (!seen.insert(v.key).second) {

@@ -17,9 +17,12 @@ struct Validator {
   crypto::PublicKey key;
 };
 
+// More validators than a commit certificate can list (its decoder's limit).
+inline constexpr size_t kMaxValidators = 1024;
+
 class ValidatorSet {
  public:
-  // Fails on an empty set or a key listed twice.
+  // Fails on an empty set, more than kMaxValidators, or a key listed twice.
   static Result<ValidatorSet> Create(std::vector<Validator> validators);
 
   size_t size() const { return m_validators.size(); }

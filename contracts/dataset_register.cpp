@@ -47,8 +47,8 @@ Result<DatasetRecord> DecodeDatasetRecord(ByteView bytes) {
   uint16_t version = 0;
   COVALUE_RETURN_IF_ERROR(r.U16(&version));
   if (version != 1) return Status(Code::kCorruption, "dataset record version unknown");
-  COVALUE_RETURN_IF_ERROR(r.String(&record.id));
-  COVALUE_RETURN_IF_ERROR(r.String(&record.owner));
+  COVALUE_RETURN_IF_ERROR(r.String(&record.id, ledger::kMaxIdLength));
+  COVALUE_RETURN_IF_ERROR(r.String(&record.owner, ledger::kMaxIdLength));
   COVALUE_RETURN_IF_ERROR(r.Hash(&record.content_hash));
   COVALUE_RETURN_IF_ERROR(r.String(&record.description, kMaxDescriptionLength));
   COVALUE_RETURN_IF_ERROR(r.U64(&record.registered_height));

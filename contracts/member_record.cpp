@@ -2,6 +2,7 @@
 
 #include "codec/reader.h"
 #include "codec/writer.h"
+#include "ledger/identifiers.h"
 
 namespace covalue::contracts {
 
@@ -27,10 +28,11 @@ Result<MemberRecord> DecodeMemberRecord(ByteView bytes) {
   uint16_t version = 0;
   COVALUE_RETURN_IF_ERROR(r.U16(&version));
   if (version != 1) return Status(Code::kCorruption, "member record version unknown");
-  COVALUE_RETURN_IF_ERROR(r.String(&m.id));
+  COVALUE_RETURN_IF_ERROR(r.String(&m.id, ledger::kMaxIdLength));
   COVALUE_RETURN_IF_ERROR(r.U32(&m.roles));
+  if ((m.roles & ~ledger::kAllRoles) != 0) return Status(Code::kCorruption, "unknown role bits");
   uint32_t count = 0;
-  COVALUE_RETURN_IF_ERROR(r.Count(&count, 64, 32));
+  COVALUE_RETURN_IF_ERROR(r.Count(&count, ledger::kMaxMemberKeys, 32));
   m.keys.resize(count);
   for (auto& k : m.keys) COVALUE_RETURN_IF_ERROR(r.Raw(k));
   COVALUE_RETURN_IF_ERROR(r.Finish());

@@ -1,5 +1,5 @@
 // The ledger state as the contracts see it: a key-value map with string keys
-// ("dataset/telemetry") and canonical-encoded values, read through LedgerReader and
+// ("dataset/telemetry") and values in the canonical encoding (docs/spec/storage.md), read through LedgerReader and
 // changed only through a StateOverlay, whose sorted change set the node writes in the
 // block's batch. Also the state root: a hash chain over each block's sorted changes.
 // LedgerReader implementations say their own thread-safety; a StateOverlay is not

@@ -40,12 +40,18 @@ Status ValidateGenesis(const Genesis& g) {
     if (m.roles == 0 || (m.roles & ~kAllRoles) != 0) {
       return Status(Code::kInvalidArgument, "member '" + m.id + "' has no or unknown roles");
     }
-    if (m.keys.empty()) return Status(Code::kInvalidArgument, "member '" + m.id + "' has no key");
+    if (m.keys.empty() || m.keys.size() > kMaxMemberKeys) {
+      return Status(Code::kInvalidArgument, "member '" + m.id + "' must have 1 to " +
+                                                std::to_string(kMaxMemberKeys) + " keys");
+    }
     for (const auto& k : m.keys) {
       if (!keys.insert(k).second) {
         return Status(Code::kInvalidArgument, "a key of member '" + m.id + "' is used twice");
       }
     }
+  }
+  for (const auto& v : g.validators) {
+    if (!IsValidId(v.name)) return Status(Code::kInvalidArgument, "invalid validator name '" + v.name + "'");
   }
   auto validators = consensus::ValidatorSet::Create(g.validators);
   if (!validators.ok()) return validators.status();

@@ -21,6 +21,7 @@ enum Role : uint32_t {
   kRoleAuditor = 1u << 2,
 };
 inline constexpr uint32_t kAllRoles = kRoleMember | kRoleValidator | kRoleAuditor;
+inline constexpr size_t kMaxMemberKeys = 64;
 // "member" etc.; for JSON and the CLI.
 std::string_view RoleName(Role role);
 Result<Role> RoleFromName(std::string_view name);

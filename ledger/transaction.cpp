@@ -103,6 +103,11 @@ Status SignTransaction(Transaction& tx, const std::vector<const crypto::KeyPair*
   if (keys.size() != tx.signers.size()) {
     return Status(Code::kInvalidArgument, "need one key per signer");
   }
+  if (tx.chain_id.size() > kMaxChainIdLength || tx.body.size() > kMaxTxBodyBytes ||
+      tx.signers.empty() || tx.signers.size() > kMaxTxSigners) {
+    return Status(Code::kInvalidArgument,
+                  "transaction exceeds a limit (chain id 64, body 60 KiB, 1-8 signers)");
+  }
   Bytes message = TxSignBytes(tx);
   tx.signatures.clear();
   for (size_t i = 0; i < keys.size(); ++i) {

@@ -56,8 +56,11 @@ Status DecodeTransaction(codec::Reader& r, Transaction* tx);
 Result<Transaction> DecodeTransaction(ByteView bytes);
 
 // Replaces tx.signatures with signatures by `keys`, which must match tx.signers in order.
+// Refuses (kInvalidArgument) a transaction the decoder would refuse: a chain id, body or
+// signer list over its limit.
 Status SignTransaction(Transaction& tx, const std::vector<const crypto::KeyPair*>& keys);
-// Every signer signed, once, and every signature verifies (kBadSignature otherwise).
+// Every signer signed, once, and every signature verifies: kBadSignature for a missing or
+// bad signature, kMalformed for a signer listed twice.
 Status VerifyTransactionSignatures(const Transaction& tx);
 
 }  // namespace covalue::ledger

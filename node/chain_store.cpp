@@ -138,9 +138,12 @@ Result<std::optional<ledger::Block>> ChainStore::GetBlock(uint64_t height) const
 Result<std::optional<TxLocation>> ChainStore::FindTx(const Hash32& tx_id) const {
   COVALUE_ASSIGN_OR_RETURN(auto bytes, m_kv.Get(TxKey(tx_id)));
   if (!bytes) return std::optional<TxLocation>();
-  if (bytes->size() != 12) return Status(Code::kCorruption, "transaction index entry");
-  return std::optional<TxLocation>(
-      TxLocation{ReadBigEndian(*bytes, 0, 8), static_cast<uint32_t>(ReadBigEndian(*bytes, 8, 4))});
+  codec::Reader r(*bytes);
+  TxLocation location;
+  if (!r.U64(&location.height).ok() || !r.U32(&location.index).ok() || !r.Finish().ok()) {
+    return Status(Code::kCorruption, "transaction index entry");
+  }
+  return std::optional<TxLocation>(location);
 }
 
 Result<std::vector<HistoryEntry>> ChainStore::History(std::string_view entity,
@@ -202,10 +205,10 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
   batch.Put(BlockKey(header.height), ledger::EncodeBlock(block));
   for (uint32_t i = 0; i < execution.txs.size(); ++i) {
     const auto& executed = execution.txs[i];
-    Bytes location;
-    AppendBigEndian(location, header.height, 8);
-    AppendBigEndian(location, i, 4);
-    batch.Put(TxKey(executed.tx_id), location);
+    codec::Writer location;  // value: u64 height ‖ u32 index (little-endian, like all values)
+    location.U64(header.height);
+    location.U32(i);
+    batch.Put(TxKey(executed.tx_id), location.bytes());
     for (const auto& entity : executed.outcome.entities) {
       Bytes key = HistoryPrefix(entity);
       AppendBigEndian(key, header.height, 8);

@@ -39,6 +39,9 @@ Result<ledger::Genesis> GenesisFromJson(const Json& json) {
   ledger::Genesis g;
   COVALUE_ASSIGN_OR_RETURN(g.chain_id, StringField(json, "chain_id"));
   COVALUE_ASSIGN_OR_RETURN(uint64_t time, UintField(json, "genesis_time_ms"));
+  if (time > static_cast<uint64_t>(INT64_MAX)) {
+    return Status(Code::kInvalidArgument, "genesis_time_ms is out of range");
+  }
   g.genesis_time_ms = static_cast<int64_t>(time);
   if (!json.contains("members") || !json["members"].is_array()) {
     return Status(Code::kInvalidArgument, "field 'members' must be a list");

@@ -1,5 +1,5 @@
-// The genesis file: ledger::Genesis as JSON for people (docs/spec/genesis.md). Reading
-// validates it. Pure functions besides the file I/O; thread-safe.
+// The genesis file: ledger::Genesis as JSON for people (docs/spec/genesis.md; its hashed
+// encoding: docs/spec/encoding.md). Reading validates it. Pure functions besides the file I/O; thread-safe.
 #pragma once
 
 #include <string>
