@@ -70,9 +70,9 @@ std::vector<Action> Engine::Step(const Event& event) {
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, ProposalReceived>) {
-          OnProposal(e.proposal, out);
+          OnProposal(e.proposal);
         } else if constexpr (std::is_same_v<T, VoteReceived>) {
-          OnVote(e.vote, out);
+          OnVote(e.vote);
         } else if constexpr (std::is_same_v<T, TimeoutFired>) {
           OnTimeout(e, out);
         } else if constexpr (std::is_same_v<T, ValueReady>) {
@@ -149,23 +149,18 @@ void Engine::SignAndSend(VoteType type, const Hash32& value_id, Actions& out,
   m_votes[{m_round, static_cast<uint8_t>(type)}][*m_index] = vote;
 }
 
-void Engine::NoteSender(uint64_t height, uint32_t round, uint32_t validator, Actions& out) {
+void Engine::NoteSender(uint64_t height, uint32_t round, uint32_t validator) {
   if (height == m_height) {
     if (round > m_round) m_round_senders[round].insert(validator);
     return;
   }
-  // A later height: once f+1 validators (at least one honest) are past us, fetch blocks.
+  // A later height: remembered, so that the next retransmission tick asks for blocks once
+  // f+1 validators (at least one honest) are past us.
   uint64_t& seen = m_ahead[validator];
   seen = std::max(seen, height);
-  size_t ahead = 0;
-  for (const auto& [v, h] : m_ahead) ahead += h > m_height ? 1 : 0;
-  if (ahead > m_validators.MaxFaulty() && m_sync_requested_from != m_height) {
-    m_sync_requested_from = m_height;
-    out.push_back(RequestSync{m_height});
-  }
 }
 
-void Engine::OnProposal(const Proposal& proposal, Actions& out) {
+void Engine::OnProposal(const Proposal& proposal) {
   if (proposal.height < m_height) {
     ++m_counters.stale_messages;
     return;
@@ -179,16 +174,16 @@ void Engine::OnProposal(const Proposal& proposal, Actions& out) {
     if (proposal.height == m_height + 1 && m_next_height.size() < kMaxBufferedNextHeight) {
       m_next_height.push_back(proposal);
     }
-    NoteSender(proposal.height, proposal.round, proposal.proposer, out);
+    NoteSender(proposal.height, proposal.round, proposal.proposer);
     return;
   }
   if (proposal.round > m_round + kMaxRoundsAhead) return;
   auto [it, inserted] = m_proposals.emplace(proposal.round, proposal);
   if (!inserted && it->second.value_id != proposal.value_id) ++m_counters.equivocations;
-  NoteSender(proposal.height, proposal.round, proposal.proposer, out);
+  NoteSender(proposal.height, proposal.round, proposal.proposer);
 }
 
-void Engine::OnVote(const Vote& vote, Actions& out) {
+void Engine::OnVote(const Vote& vote) {
   if (vote.height < m_height) {
     ++m_counters.stale_messages;
     return;
@@ -201,14 +196,14 @@ void Engine::OnVote(const Vote& vote, Actions& out) {
     if (vote.height == m_height + 1 && m_next_height.size() < kMaxBufferedNextHeight) {
       m_next_height.push_back(vote);
     }
-    NoteSender(vote.height, vote.round, vote.validator, out);
+    NoteSender(vote.height, vote.round, vote.validator);
     return;
   }
   if (vote.round > m_round + kMaxRoundsAhead) return;
   auto& slot = m_votes[{vote.round, static_cast<uint8_t>(vote.type)}];
   auto [it, inserted] = slot.emplace(vote.validator, vote);
   if (!inserted && it->second.value_id != vote.value_id) ++m_counters.equivocations;
-  NoteSender(vote.height, vote.round, vote.validator, out);
+  NoteSender(vote.height, vote.round, vote.validator);
 }
 
 void Engine::OnTimeout(const TimeoutFired& timeout, Actions& out) {
@@ -247,7 +242,9 @@ void Engine::Retransmit(Actions& out) {
       }
     }
   }
-  if (m_sync_requested_from == m_height) out.push_back(RequestSync{m_height});
+  size_t ahead = 0;
+  for (const auto& [validator, height] : m_ahead) ahead += height > m_height ? 1 : 0;
+  if (ahead > m_validators.MaxFaulty()) out.push_back(RequestSync{m_height});
 }
 
 void Engine::OnDecisionLearnt(const DecisionLearnt& learnt, Actions& out) {
@@ -317,9 +314,9 @@ void Engine::EnterHeight(uint64_t height, Actions& out) {
   m_next_height.clear();
   for (const auto& message : buffered) {
     if (const auto* p = std::get_if<Proposal>(&message)) {
-      OnProposal(*p, out);
+      OnProposal(*p);
     } else {
-      OnVote(std::get<Vote>(message), out);
+      OnVote(std::get<Vote>(message));
     }
   }
 }

@@ -104,8 +104,8 @@ class Engine {
   // its line in the paper).
   void StartRound(uint32_t round, Actions& out);
   void Evaluate(Actions& out);
-  void OnProposal(const Proposal& proposal, Actions& out);
-  void OnVote(const Vote& vote, Actions& out);
+  void OnProposal(const Proposal& proposal);
+  void OnVote(const Vote& vote);
   void OnTimeout(const TimeoutFired& timeout, Actions& out);
   void OnValueReady(const ValueReady& ready, Actions& out);
   void OnDecisionLearnt(const DecisionLearnt& learnt, Actions& out);
@@ -116,7 +116,7 @@ class Engine {
                    const Bytes* lock_value = nullptr);
   void Decide(const Proposal& proposal, uint32_t round, Actions& out);
   void EnterHeight(uint64_t height, Actions& out);
-  void NoteSender(uint64_t height, uint32_t round, uint32_t validator, Actions& out);
+  void NoteSender(uint64_t height, uint32_t round, uint32_t validator);
   // Validity of a value as the host judged it; asks the host once if unknown.
   std::optional<bool> Validity(const Proposal& proposal, Actions& out);
   // Count of votes of `type` in `round` for `value_id` (any value when nullopt).
@@ -149,7 +149,6 @@ class Engine {
   std::set<std::pair<uint32_t, uint8_t>> m_fired;                    // "for the first time" rules
   std::map<uint32_t, std::set<uint32_t>> m_round_senders;            // round skipping (line 55)
   std::map<uint32_t, uint64_t> m_ahead;                              // validator -> a later height it spoke of
-  uint64_t m_sync_requested_from = 0;
   bool m_value_requested = false;
   std::vector<Message> m_next_height;  // messages for height + 1, replayed after deciding
 };
