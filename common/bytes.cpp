@@ -3,16 +3,12 @@
 #include <algorithm>
 
 namespace covalue {
-namespace {
-
-int HexValue(char c) {
+int HexDigitValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 std::string ToHex(ByteView data) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -29,8 +25,8 @@ Result<Bytes> FromHex(std::string_view hex) {
   if (hex.size() % 2 != 0) return Status(Code::kMalformed, "hex string has odd length");
   Bytes out(hex.size() / 2);
   for (size_t i = 0; i < out.size(); ++i) {
-    int hi = HexValue(hex[2 * i]);
-    int lo = HexValue(hex[2 * i + 1]);
+    int hi = HexDigitValue(hex[2 * i]);
+    int lo = HexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return Status(Code::kMalformed, "not a hex string");
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }

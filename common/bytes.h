@@ -27,6 +27,8 @@ inline std::string_view AsString(ByteView b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
+// The value of one hex digit (either case), or -1.
+int HexDigitValue(char c);
 // Lower-case hex.
 std::string ToHex(ByteView data);
 // Accepts upper or lower case; fails on odd length or a non-hex character.

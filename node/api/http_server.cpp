@@ -18,6 +18,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/bytes.h"
 #include "common/log.h"
 
 namespace covalue::api {
@@ -31,12 +32,6 @@ namespace {
 
 constexpr std::string_view kComponent = "http";
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // %XX escapes (and '+' as a space in query strings); nullopt on a broken escape.
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
@@ -50,8 +45,8 @@ std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space
       out += c;
     } else {
       if (i + 2 >= in.size()) return std::nullopt;
-      int hi = HexValue(in[i + 1]);
-      int lo = HexValue(in[i + 2]);
+      int hi = HexDigitValue(in[i + 1]);
+      int lo = HexDigitValue(in[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <queue>
+#include <random>
 #include <set>
 #include <utility>
 #include <variant>

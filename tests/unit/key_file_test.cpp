@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+
+#include "tests/support/temp_dir.h"
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -18,27 +20,7 @@ namespace {
 using crypto::KeyPair;
 using crypto::PwhashStrength;
 
-// A fresh folder under /tmp, removed with everything in it when this goes away.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/covalue-key-file-test-XXXXXX";
-    char* made = ::mkdtemp(pattern.data());
-    REQUIRE(made != nullptr);
-    m_path = made;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string Sub(const std::string& name) const { return m_path + "/" + name; }
-
- private:
-  std::string m_path;
-};
+using covalue::testing::TempDir;
 
 mode_t FileMode(const std::string& path) {
   struct stat info {};

@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+
+#include "tests/support/temp_dir.h"
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -23,28 +25,7 @@ extern char** environ;
 namespace covalue::storage {
 namespace {
 
-// A fresh folder under /tmp, removed with everything in it when this goes away.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/covalue-kv-store-test-XXXXXX";
-    char* made = ::mkdtemp(pattern.data());
-    REQUIRE(made != nullptr);
-    m_path = made;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return m_path; }
-  std::string Sub(const std::string& name) const { return m_path + "/" + name; }
-
- private:
-  std::string m_path;
-};
+using covalue::testing::TempDir;
 
 // Fixtures: each makes one store of its kind, to run the same tests against both.
 struct MemoryFixture {
