@@ -1,5 +1,7 @@
 #include "node/chain_store.h"
 
+#include <cstring>
+
 #include "codec/reader.h"
 #include "codec/writer.h"
 #include "contracts/member_record.h"
@@ -22,7 +24,13 @@ uint64_t ReadBigEndian(ByteView in, size_t offset, int width) {
   return v;
 }
 
-Bytes Key(std::string_view prefix) { return Bytes(prefix.begin(), prefix.end()); }
+// prefix ‖ rest, allocated once.
+Bytes Key(std::string_view prefix, ByteView rest = {}) {
+  Bytes key(prefix.size() + rest.size());
+  std::memcpy(key.data(), prefix.data(), prefix.size());
+  if (!rest.empty()) std::memcpy(key.data() + prefix.size(), rest.data(), rest.size());
+  return key;
+}
 
 Bytes BlockKey(uint64_t height) {
   Bytes key = Key("blk/");
@@ -30,11 +38,7 @@ Bytes BlockKey(uint64_t height) {
   return key;
 }
 
-Bytes TxKey(const Hash32& tx_id) {
-  Bytes key = Key("tx/");
-  key.insert(key.end(), tx_id.begin(), tx_id.end());
-  return key;
-}
+Bytes TxKey(const Hash32& tx_id) { return Key("tx/", tx_id); }
 
 Bytes LogNodeKey(uint8_t level, uint64_t index) {
   Bytes key = Key("log/");
@@ -43,16 +47,11 @@ Bytes LogNodeKey(uint8_t level, uint64_t index) {
   return key;
 }
 
-Bytes StateKey(std::string_view key) {
-  Bytes out = Key("st/");
-  out.insert(out.end(), key.begin(), key.end());
-  return out;
-}
+Bytes StateKey(std::string_view key) { return Key("st/", AsBytes(key)); }
 
 // hist/<entity> 0x00 <u64 height> <u32 index>; entities never contain 0x00.
 Bytes HistoryPrefix(std::string_view entity) {
-  Bytes key = Key("hist/");
-  key.insert(key.end(), entity.begin(), entity.end());
+  Bytes key = Key("hist/", AsBytes(entity));
   key.push_back(0);
   return key;
 }

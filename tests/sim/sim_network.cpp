@@ -13,6 +13,7 @@ bool SimScheduler::RunNext() {
   m_queue.pop();
   m_now = item.time;
   ++m_events_run;
+  if (m_on_event) m_on_event(m_now);
   item.action();
   return true;
 }

@@ -47,6 +47,8 @@ class SimScheduler {
   uint64_t now() const { return m_now; }
   void At(uint64_t time_ms, std::function<void()> action);
   void After(uint64_t delay_ms, std::function<void()> action) { At(m_now + delay_ms, std::move(action)); }
+  // Called with the event's time before each event runs (the checker's clock).
+  void set_on_event(std::function<void(uint64_t)> hook) { m_on_event = std::move(hook); }
   // Runs the earliest event (advancing the clock to it). False when the queue is empty.
   bool RunNext();
   uint64_t events_run() const { return m_events_run; }
@@ -64,6 +66,7 @@ class SimScheduler {
   uint64_t m_now = 0;
   uint64_t m_sequence = 0;
   uint64_t m_events_run = 0;
+  std::function<void(uint64_t)> m_on_event;
 };
 
 // What travels between simulated nodes.
