@@ -60,8 +60,18 @@ std::vector<Action> Engine::Start() {
     m_valid_id = safety.locked_id;
     m_valid_value = safety.locked_value;
   }
-  StartRound(round, out);
+  if (m_config.wait_for_txs && round == 0 && safety.height != m_height) {
+    m_idle = true;
+  } else {
+    StartRound(round, out);
+  }
   return out;
+}
+
+void Engine::Wake(Actions& out) {
+  if (!m_idle) return;
+  m_idle = false;
+  StartRound(m_round, out);
 }
 
 std::vector<Action> Engine::Step(const Event& event) {
@@ -81,6 +91,8 @@ std::vector<Action> Engine::Step(const Event& event) {
           if (e.height == m_height && m_validation_requested.count(e.value_id)) {
             m_validity[e.value_id] = e.valid;
           }
+        } else if constexpr (std::is_same_v<T, TxsAvailable>) {
+          Wake(out);
         } else if constexpr (std::is_same_v<T, DecisionLearnt>) {
           OnDecisionLearnt(e, out);
         }
@@ -178,6 +190,7 @@ void Engine::OnProposal(const Proposal& proposal) {
     return;
   }
   if (proposal.round > m_round + kMaxRoundsAhead) return;
+  m_wake_pending = true;
   auto [it, inserted] = m_proposals.emplace(proposal.round, proposal);
   if (!inserted && it->second.value_id != proposal.value_id) ++m_counters.equivocations;
   NoteSender(proposal.height, proposal.round, proposal.proposer);
@@ -200,6 +213,7 @@ void Engine::OnVote(const Vote& vote) {
     return;
   }
   if (vote.round > m_round + kMaxRoundsAhead) return;
+  m_wake_pending = true;
   auto& slot = m_votes[{vote.round, static_cast<uint8_t>(vote.type)}];
   auto [it, inserted] = slot.emplace(vote.validator, vote);
   if (!inserted && it->second.value_id != vote.value_id) ++m_counters.equivocations;
@@ -309,7 +323,14 @@ void Engine::EnterHeight(uint64_t height, Actions& out) {
   m_fired.clear();
   m_round_senders.clear();
   std::erase_if(m_ahead, [&](const auto& entry) { return entry.second <= height; });
-  StartRound(0, out);
+  m_round = 0;
+  m_step = Step::kPropose;
+  m_wake_pending = false;
+  if (m_config.wait_for_txs) {
+    m_idle = true;
+  } else {
+    StartRound(0, out);
+  }
   std::vector<Message> buffered = std::move(m_next_height);
   m_next_height.clear();
   for (const auto& message : buffered) {
@@ -322,6 +343,11 @@ void Engine::EnterHeight(uint64_t height, Actions& out) {
 }
 
 void Engine::Evaluate(Actions& out) {
+  if (m_wake_pending) {
+    m_wake_pending = false;
+    Wake(out);
+  }
+  if (m_idle) return;
   const size_t quorum = Quorum();
   bool progress = true;
   while (progress) {

@@ -42,6 +42,10 @@ struct EngineConfig {
   uint64_t precommit_timeout_ms = 500;
   uint64_t timeout_increase_ms = 250;
   uint64_t retransmit_interval_ms = 1000;
+  // Do not start a height's round 0 until there is something to decide: the host reports
+  // TxsAvailable, or another validator's message for the height arrives. Without it every
+  // height starts at once (a block, possibly empty, per height).
+  bool wait_for_txs = false;
 };
 
 // --- Events (inputs) ---
@@ -52,11 +56,13 @@ struct TimeoutFired { uint64_t height; uint32_t round; TimeoutKind kind; };
 struct ValueReady { uint64_t height; uint32_t round; Hash32 value_id; Bytes value; };
 // Answer to ValidateValue: whether the value is a valid next block.
 struct ValueValidated { uint64_t height; Hash32 value_id; bool valid; };
+// The host's mempool holds transactions (with wait_for_txs: start the height's rounds).
+struct TxsAvailable {};
 // A decided value with its certificate, learnt from block sync (the host checked that the
 // value's id is certificate.block_id; the engine checks the certificate).
 struct DecisionLearnt { Bytes value; CommitCertificate certificate; };
 using Event = std::variant<ProposalReceived, VoteReceived, TimeoutFired, ValueReady,
-                           ValueValidated, DecisionLearnt>;
+                           ValueValidated, TxsAvailable, DecisionLearnt>;
 
 // --- Actions (outputs), to be carried out in order ---
 struct Broadcast { Message message; };
@@ -91,6 +97,8 @@ class Engine {
   std::vector<Action> Step(const Event& event);
 
   uint64_t height() const { return m_height; }
+  // True while a height waits for transactions before its first round (wait_for_txs).
+  bool idle() const { return m_idle; }
   uint32_t round() const { return m_round; }
   consensus::Step step() const { return m_step; }
   const SafetyState& safety_state() const { return m_guard.state(); }
@@ -150,6 +158,10 @@ class Engine {
   std::map<uint32_t, std::set<uint32_t>> m_round_senders;            // round skipping (line 55)
   std::map<uint32_t, uint64_t> m_ahead;                              // validator -> a later height it spoke of
   bool m_value_requested = false;
+  bool m_idle = false;
+  bool m_wake_pending = false;  // a message of this height arrived  // wait_for_txs: the height has not started its rounds yet
+  // Begins the height's rounds if it was idle.
+  void Wake(Actions& out);
   std::vector<Message> m_next_height;  // messages for height + 1, replayed after deciding
 };
 

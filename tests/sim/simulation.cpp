@@ -160,8 +160,8 @@ SimReport RunSimulation(const SimOptions& o) {
       crashes.push_back({node, at, down});
       plan << " crash(node " << node << " at " << at << " for " << down << "ms)";
     }
-    mid.after_persist = std::max(mid.after_persist, getenv("X_NOMID") ? 0.0 : 0.02);
-    mid.after_any_action = getenv("X_NOMID") ? 0.0 : 0.002;
+    mid.after_persist = std::max(mid.after_persist, 0.02);
+    mid.after_any_action = 0.002;
     mid.max_crashes = std::max(mid.max_crashes, 1);
   } else {
     plan << " heal=" << heal << "ms no random faults";

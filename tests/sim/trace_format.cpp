@@ -47,6 +47,8 @@ std::string DescribeEvent(const consensus::Event& event) {
           out << "value ready h=" << e.height << " r=" << e.round << " " << Id(e.value_id);
         } else if constexpr (std::is_same_v<T, consensus::ValueValidated>) {
           out << "validated h=" << e.height << " " << Id(e.value_id) << (e.valid ? " valid" : " INVALID");
+        } else if constexpr (std::is_same_v<T, consensus::TxsAvailable>) {
+          out << "txs available";
         } else {
           out << "decision learnt h=" << e.certificate.height << " " << Id(e.certificate.block_id);
         }

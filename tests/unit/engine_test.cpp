@@ -16,7 +16,7 @@ using covalue::testing::KeyFromLabel;
 namespace {
 
 struct Harness {
-  explicit Harness(size_t n) {
+  explicit Harness(size_t n, bool wait_for_txs = false) {
     std::vector<Validator> validators;
     for (size_t i = 0; i < n; ++i) {
       keys.push_back(KeyFromLabel("v" + std::to_string(i)));
@@ -24,7 +24,9 @@ struct Harness {
     }
     set = std::move(ValidatorSet::Create(validators)).value();
     for (size_t i = 0; i < n; ++i) {
-      engines.emplace_back(EngineConfig{"chain"}, *set, keys[i], 1, SafetyState{});
+      EngineConfig config{"chain"};
+      config.wait_for_txs = wait_for_txs;
+      engines.emplace_back(config, *set, keys[i], 1, SafetyState{});
       decided.emplace_back();
     }
     for (size_t i = 0; i < n; ++i) Handle(i, engines[i].Start());
@@ -95,6 +97,23 @@ TEST_CASE("four engines with reliable delivery decide the same values, height af
     for (const auto& d : h.decided) CHECK(d[height] == h.decided[0][height]);
   }
   CHECK(h.persisted_count > 0);
+}
+
+TEST_CASE("with wait_for_txs a height starts only when transactions are available") {
+  Harness h(4, /*wait_for_txs=*/true);
+  h.Run();
+  for (const auto& d : h.decided) CHECK(d.empty());
+  for (const auto& e : h.engines) CHECK(e.idle());
+  // The proposer of (1, 0) learns of transactions; its proposal wakes the others.
+  uint32_t proposer = h.engines[0].ProposerOf(1, 0);
+  h.Handle(proposer, h.engines[proposer].Step(TxsAvailable{}));
+  h.Run();
+  for (const auto& d : h.decided) REQUIRE(d.size() == 1);
+  for (const auto& d : h.decided) CHECK(d[0] == h.decided[0][0]);
+  for (const auto& e : h.engines) {
+    CHECK(e.height() == 2);
+    CHECK(e.idle());
+  }
 }
 
 TEST_CASE("messages with bad signatures, from non-validators or for another chain are dropped") {
