@@ -23,11 +23,11 @@ Result<BlockExecution> ExecuteBlock(const LedgerReader& base, const BlockContext
                                     std::vector<ledger::Transaction> candidates) {
   BlockExecution execution;
   StateOverlay block_state(base);
-  AdmissionContext admission{context.chain_id, context.height, context.params,
-                             context.verify_signatures};
+  AdmissionContext admission{context.chain_id, context.height, context.params, true};
   for (auto& tx : candidates) {
     if (execution.txs.size() >= context.params.max_block_txs) break;
     Hash32 tx_id = ledger::TxId(tx);
+    admission.verify_signatures = !(context.is_verified && context.is_verified(tx_id));
     auto members = AdmitTransaction(tx, tx_id, admission, block_state);
     if (!members.ok()) {
       Code code = members.status().code();

@@ -6,6 +6,7 @@
 // candidates give the same output on every node. Stateless; thread-safe.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "contracts/admission.h"
@@ -36,7 +37,9 @@ struct BlockContext {
   uint64_t height = 0;
   int64_t time_ms = 0;
   ledger::ChainParams params;
-  bool verify_signatures = true;
+  // Signatures are checked once per node: a transaction for which this says true (it was
+  // verified when admitted to the mempool) is not verified again. Empty: verify every one.
+  std::function<bool(const Hash32& tx_id)> is_verified;
 };
 
 // Fails only on an I/O or corruption error reading the state.

@@ -8,7 +8,8 @@ namespace {
 // Executes `txs` at the next height and computes the header fields that follow from them.
 Result<BuiltBlock> Execute(const ChainStore& store, const ledger::Genesis& genesis,
                            const crypto::PublicKey& proposer, int64_t time_ms,
-                           std::vector<ledger::Transaction> txs, bool verify_signatures) {
+                           std::vector<ledger::Transaction> txs,
+                           const std::function<bool(const Hash32&)>& is_verified) {
   ChainHead head = store.Head();
   BuiltBlock built;
   ledger::BlockHeader& header = built.block.header;
@@ -19,7 +20,7 @@ Result<BuiltBlock> Execute(const ChainStore& store, const ledger::Genesis& genes
   header.proposer = proposer;
 
   contracts::BlockContext context{genesis.chain_id, header.height, header.time_ms,
-                                  genesis.params, verify_signatures};
+                                  genesis.params, is_verified};
   COVALUE_ASSIGN_OR_RETURN(built.execution, contracts::ExecuteBlock(store, context, std::move(txs)));
   crypto::MerkleLogWriter log(store, head.log_size);
   for (uint32_t i = 0; i < built.execution.txs.size(); ++i) {
@@ -43,13 +44,14 @@ Result<BuiltBlock> Execute(const ChainStore& store, const ledger::Genesis& genes
 Result<BuiltBlock> BuildBlock(const ChainStore& store, const ledger::Genesis& genesis,
                               const crypto::PublicKey& proposer, int64_t time_ms,
                               std::vector<ledger::Transaction> candidates,
-                              bool verify_signatures) {
+                              const std::function<bool(const Hash32&)>& is_verified) {
   int64_t time = std::max(time_ms, store.Head().time_ms + 1);
-  return Execute(store, genesis, proposer, time, std::move(candidates), verify_signatures);
+  return Execute(store, genesis, proposer, time, std::move(candidates), is_verified);
 }
 
 Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& genesis,
-                               const ledger::Block& proposed, bool verify_signatures) {
+                               const ledger::Block& proposed,
+                               const std::function<bool(const Hash32&)>& is_verified) {
   const ledger::BlockHeader& claimed = proposed.header;
   if (proposed.results.size() != proposed.txs.size()) {
     return Status(Code::kInvalidArgument, "block has a result count unlike its tx count");
@@ -59,7 +61,7 @@ Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& g
     return Status(Code::kInvalidArgument, "block time does not increase");
   }
   COVALUE_ASSIGN_OR_RETURN(BuiltBlock built, Execute(store, genesis, claimed.proposer, claimed.time_ms,
-                                                     proposed.txs, verify_signatures));
+                                                     proposed.txs, is_verified));
   if (!built.execution.rejected.empty()) {
     const auto& first = built.execution.rejected.front();
     return Status(Code::kInvalidArgument, "block holds a transaction that is not admissible (" +

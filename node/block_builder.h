@@ -3,9 +3,12 @@
 // and checks every header field against its own result (ReplayBlock) — also what block
 // sync and the auditor's replay do; and a certified block is committed in one batch
 // (CommitBuiltBlock). The consensus value of a block is its encoding with an empty
-// certificate, named by its header hash. Stateless functions; the store's rules apply.
+// certificate, named by its header hash. `is_verified` says which transactions' signatures
+// were checked already (contracts::BlockContext). Stateless functions; the store's rules
+// apply.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "consensus/commit_certificate.h"
@@ -26,13 +29,14 @@ struct BuiltBlock {
 Result<BuiltBlock> BuildBlock(const ChainStore& store, const ledger::Genesis& genesis,
                               const crypto::PublicKey& proposer, int64_t time_ms,
                               std::vector<ledger::Transaction> candidates,
-                              bool verify_signatures);
+                              const std::function<bool(const Hash32&)>& is_verified);
 
 // Re-executes `proposed` on the head of `store`: every transaction must be admitted, and
 // the header must equal the one this node computes. kInvalidArgument names the first field
 // that differs.
 Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& genesis,
-                               const ledger::Block& proposed, bool verify_signatures);
+                               const ledger::Block& proposed,
+                               const std::function<bool(const Hash32&)>& is_verified);
 
 // Commits `built` with `certificate` (which the caller verified) in one synced batch.
 Status CommitBuiltBlock(ChainStore& store, BuiltBlock built,

@@ -160,7 +160,7 @@ TEST_CASE("replaying the stored blocks from genesis reproduces every root") {
     REQUIRE((block.ok() && block->has_value()));
     const ledger::Block& b = **block;
     contracts::BlockContext context{"covalue-test", h, b.header.time_ms, chain.genesis().params,
-                                    true};
+                                    {}};
     auto execution = contracts::ExecuteBlock(replay, context, b.txs);
     REQUIRE(execution.ok());
     REQUIRE(execution->rejected.empty());

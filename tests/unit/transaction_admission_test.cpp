@@ -87,7 +87,7 @@ void ExpectProducerRefuses(TestChain& chain, const ledger::Transaction& tx, Code
 // refused with `code` and produces no state change.
 void ExpectExecutorRefuses(TestChain& chain, const ledger::Transaction& tx, Code code) {
   contracts::BlockContext context{chain.genesis().chain_id, chain.store().Head().height + 1,
-                                  chain.clock().NowMillis(), chain.genesis().params, true};
+                                  chain.clock().NowMillis(), chain.genesis().params, {}};
   auto execution = contracts::ExecuteBlock(chain.store(), context, {tx});
   REQUIRE(execution.ok());
   CHECK(execution->txs.empty());
