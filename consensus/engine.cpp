@@ -64,8 +64,29 @@ std::vector<Action> Engine::Start() {
     m_idle = true;
   } else {
     StartRound(round, out);
+    ResumeLastVote(out);
   }
   return out;
+}
+
+void Engine::ResumeLastVote(Actions& out) {
+  // A vote persisted just before a crash may never have left the process: send this
+  // validator's votes of the round again and continue from the step after them. The proof
+  // of a lock goes back into the vote book, to be relayed to whoever needs it (L28).
+  const SafetyState& safety = m_guard.state();
+  if (safety.height != m_height) return;
+  for (const auto& prevote : safety.lock_proof) {
+    m_votes.Add(prevote);
+  }
+  if (!m_index) return;
+  for (const auto& vote : safety.own_votes) {
+    if (vote.height != m_height || vote.round != m_round || vote.validator != *m_index) continue;
+    out.push_back(Broadcast{vote});
+    m_votes.Add(vote);
+    consensus::Step after =
+        vote.type == VoteType::kPrevote ? consensus::Step::kPrevote : consensus::Step::kPrecommit;
+    m_step = std::max(m_step, after);
+  }
 }
 
 void Engine::Wake(Actions& out) {
@@ -147,10 +168,12 @@ void Engine::SignAndSend(VoteType type, const Hash32& value_id, Actions& out,
   if (!m_guard.Check(m_height, m_round, step, value_id).ok()) return;
   m_guard.Record(m_height, m_round, step, value_id);
   if (lock_value != nullptr) {
-    m_guard.Lock(m_height, static_cast<int32_t>(m_round), value_id, *lock_value);
+    m_guard.Lock(m_height, static_cast<int32_t>(m_round), value_id, *lock_value,
+                 m_votes.VotesFor(m_round, VoteType::kPrevote, value_id));
   }
   Vote vote{type, m_height, m_round, value_id, *m_index, {}};
   SignVoteMessage(vote, m_key, m_config.chain_id);
+  m_guard.KeepOwnVote(vote);
   if (m_config.mutation == EngineMutation::kNoPersistBeforeVote) {
     out.push_back(Broadcast{vote});
     out.push_back(PersistSafetyState{m_guard.state()});
@@ -158,7 +181,7 @@ void Engine::SignAndSend(VoteType type, const Hash32& value_id, Actions& out,
     out.push_back(PersistSafetyState{m_guard.state()});
     out.push_back(Broadcast{vote});
   }
-  m_votes[{m_round, static_cast<uint8_t>(type)}][*m_index] = vote;
+  m_votes.Add(vote);
 }
 
 void Engine::NoteSender(uint64_t height, uint32_t round, uint32_t validator) {
@@ -166,8 +189,7 @@ void Engine::NoteSender(uint64_t height, uint32_t round, uint32_t validator) {
     if (round > m_round) m_round_senders[round].insert(validator);
     return;
   }
-  // A later height: remembered, so that the next retransmission tick asks for blocks once
-  // f+1 validators (at least one honest) are past us.
+  // A later height: remembered, so that the next retransmission tick asks for blocks.
   uint64_t& seen = m_ahead[validator];
   seen = std::max(seen, height);
 }
@@ -214,9 +236,7 @@ void Engine::OnVote(const Vote& vote) {
   }
   if (vote.round > m_round + kMaxRoundsAhead) return;
   m_wake_pending = true;
-  auto& slot = m_votes[{vote.round, static_cast<uint8_t>(vote.type)}];
-  auto [it, inserted] = slot.emplace(vote.validator, vote);
-  if (!inserted && it->second.value_id != vote.value_id) ++m_counters.equivocations;
+  if (m_votes.Add(vote) == VoteBook::AddResult::kConflicting) ++m_counters.equivocations;
   NoteSender(vote.height, vote.round, vote.validator);
 }
 
@@ -247,18 +267,24 @@ void Engine::Retransmit(Actions& out) {
     out.push_back(Broadcast{it->second});
   }
   if (m_index) {
-    for (uint8_t type : {static_cast<uint8_t>(VoteType::kPrevote),
-                         static_cast<uint8_t>(VoteType::kPrecommit)}) {
-      auto votes = m_votes.find({m_round, type});
-      if (votes == m_votes.end()) continue;
-      if (auto mine = votes->second.find(*m_index); mine != votes->second.end()) {
-        out.push_back(Broadcast{mine->second});
-      }
+    for (VoteType type : {VoteType::kPrevote, VoteType::kPrecommit}) {
+      if (const Vote* mine = m_votes.Find(m_round, type, *m_index)) out.push_back(Broadcast{*mine});
+    }
+  }
+  // The prevotes that justify our valid value (a proof of lock): validators that missed them
+  // need them to accept a re-proposal of it (L28). They are signed; relaying is safe.
+  if (m_valid_round >= 0) {
+    auto valid_round = static_cast<uint32_t>(m_valid_round);
+    for (const Vote& vote : m_votes.VotesFor(valid_round, VoteType::kPrevote, m_valid_id)) {
+      bool sent_above = m_index && vote.validator == *m_index && valid_round == m_round;
+      if (!sent_above) out.push_back(Broadcast{vote});
     }
   }
   size_t ahead = 0;
   for (const auto& [validator, height] : m_ahead) ahead += height > m_height ? 1 : 0;
-  if (ahead > m_validators.MaxFaulty()) out.push_back(RequestSync{m_height});
+  // One validator past us is enough to ask: it may be the only one that saw the decision,
+  // and a Byzantine claim costs only a request (a synced block needs a valid certificate).
+  if (ahead > 0) out.push_back(RequestSync{m_height});
 }
 
 void Engine::OnDecisionLearnt(const DecisionLearnt& learnt, Actions& out) {
@@ -285,20 +311,13 @@ std::optional<bool> Engine::Validity(const Proposal& proposal, Actions& out) {
 
 size_t Engine::CountVotes(uint32_t round, VoteType type,
                           const std::optional<Hash32>& value_id) const {
-  auto it = m_votes.find({round, static_cast<uint8_t>(type)});
-  if (it == m_votes.end()) return 0;
-  if (!value_id) return it->second.size();
-  size_t count = 0;
-  for (const auto& [validator, vote] : it->second) count += vote.value_id == *value_id ? 1 : 0;
-  return count;
+  return value_id ? m_votes.CountFor(round, type, *value_id) : m_votes.Count(round, type);
 }
 
 CommitCertificate Engine::CertificateFor(uint32_t round, const Hash32& value_id) const {
   CommitCertificate certificate{m_height, round, value_id, {}};
-  auto it = m_votes.find({round, static_cast<uint8_t>(VoteType::kPrecommit)});
-  if (it == m_votes.end()) return certificate;
-  for (const auto& [validator, vote] : it->second) {  // ordered by validator index
-    if (vote.value_id == value_id) certificate.signatures.push_back({validator, vote.signature});
+  for (const Vote& vote : m_votes.VotesFor(round, VoteType::kPrecommit, value_id)) {
+    certificate.signatures.push_back({vote.validator, vote.signature});  // in validator order
   }
   return certificate;
 }
@@ -317,7 +336,7 @@ void Engine::EnterHeight(uint64_t height, Actions& out) {
   m_valid_id = {};
   m_valid_value.clear();
   m_proposals.clear();
-  m_votes.clear();
+  m_votes.Clear();
   m_validity.clear();
   m_validation_requested.clear();
   m_fired.clear();

@@ -15,6 +15,7 @@
 
 #include "consensus/messages.h"
 #include "consensus/safety_guard.h"
+#include "consensus/vote_book.h"
 
 namespace covalue::consensus {
 
@@ -151,7 +152,7 @@ class Engine {
 
   // State of the current height, cleared when it is decided.
   std::map<uint32_t, Proposal> m_proposals;                          // by round
-  std::map<std::pair<uint32_t, uint8_t>, std::map<uint32_t, Vote>> m_votes;  // (round, type) -> by validator
+  VoteBook m_votes;
   std::map<Hash32, bool> m_validity;
   std::set<Hash32> m_validation_requested;
   std::set<std::pair<uint32_t, uint8_t>> m_fired;                    // "for the first time" rules
@@ -162,6 +163,8 @@ class Engine {
   bool m_wake_pending = false;  // a message of this height arrived  // wait_for_txs: the height has not started its rounds yet
   // Begins the height's rounds if it was idle.
   void Wake(Actions& out);
+  // After a restart: re-sends the vote last persisted at this height and round.
+  void ResumeLastVote(Actions& out);
   std::vector<Message> m_next_height;  // messages for height + 1, replayed after deciding
 };
 

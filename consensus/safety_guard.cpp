@@ -14,6 +14,10 @@ Bytes EncodeSafetyState(const SafetyState& s) {
   w.U32(static_cast<uint32_t>(s.locked_round));
   w.Hash(s.locked_id);
   w.Bytes(s.locked_value);
+  for (const auto* votes : {&s.lock_proof, &s.own_votes}) {
+    w.Count(votes->size());
+    for (const auto& vote : *votes) w.Bytes(EncodeMessage(vote));
+  }
   return std::move(w).Take();
 }
 
@@ -36,7 +40,20 @@ Result<SafetyState> DecodeSafetyState(ByteView bytes) {
   COVALUE_RETURN_IF_ERROR(r.U32(&locked_round));
   s.locked_round = static_cast<int32_t>(locked_round);
   COVALUE_RETURN_IF_ERROR(r.Hash(&s.locked_id));
-  COVALUE_RETURN_IF_ERROR(r.Bytes(&s.locked_value, 1u << 30));
+  COVALUE_RETURN_IF_ERROR(r.Bytes(&s.locked_value, kMaxValueBytes));
+  for (auto* votes : {&s.lock_proof, &s.own_votes}) {
+    uint32_t count = 0;
+    COVALUE_RETURN_IF_ERROR(r.Count(&count, kMaxValidators, 4));
+    for (uint32_t i = 0; i < count; ++i) {
+      Bytes encoded;
+      COVALUE_RETURN_IF_ERROR(r.Bytes(&encoded, 256));
+      COVALUE_ASSIGN_OR_RETURN(Message message, DecodeMessage(encoded));
+      if (!std::holds_alternative<Vote>(message)) {
+        return Status(Code::kMalformed, "safety state holds a proposal where a vote belongs");
+      }
+      votes->push_back(std::get<Vote>(message));
+    }
+  }
   COVALUE_RETURN_IF_ERROR(r.Finish());
   return s;
 }
@@ -62,19 +79,25 @@ void SafetyGuard::Record(uint64_t height, uint32_t round, SignStep step, const H
     m_state.locked_round = -1;
     m_state.locked_id = {};
     m_state.locked_value.clear();
+    m_state.lock_proof.clear();
   }
+  if (height != m_state.height || round != m_state.round) m_state.own_votes.clear();
   m_state.height = height;
   m_state.round = round;
   m_state.step = step;
   m_state.value_id = value_id;
 }
 
-void SafetyGuard::Lock(uint64_t height, int32_t round, const Hash32& value_id, const Bytes& value) {
+void SafetyGuard::KeepOwnVote(const Vote& vote) { m_state.own_votes.push_back(vote); }
+
+void SafetyGuard::Lock(uint64_t height, int32_t round, const Hash32& value_id, const Bytes& value,
+                       std::vector<Vote> proof) {
   // Locking happens together with signing the precommit at this height (Record first).
   m_state.height = height;
   m_state.locked_round = round;
   m_state.locked_id = value_id;
   m_state.locked_value = value;
+  m_state.lock_proof = std::move(proof);
 }
 
 }  // namespace covalue::consensus

@@ -12,6 +12,7 @@
 #include "codec/writer.h"
 #include "common/bytes.h"
 #include "common/status.h"
+#include "consensus/messages.h"
 
 namespace covalue::consensus {
 
@@ -28,6 +29,12 @@ struct SafetyState {
   int32_t locked_round = -1;
   Hash32 locked_id{};
   Bytes locked_value;
+  // The quorum of prevotes that justified the lock: after a restart they let this validator
+  // prove the lock to others (a re-proposal of the value needs them, L28).
+  std::vector<Vote> lock_proof;
+  // This validator's own votes at (height, round), re-sent after a restart: a vote
+  // persisted just before a crash may never have left the process.
+  std::vector<Vote> own_votes;
   bool operator==(const SafetyState&) const = default;
 };
 
@@ -44,8 +51,11 @@ class SafetyGuard {
   Status Check(uint64_t height, uint32_t round, SignStep step, const Hash32& value_id) const;
   // Records that it is being signed. Call only after Check succeeded.
   void Record(uint64_t height, uint32_t round, SignStep step, const Hash32& value_id);
-  // Locks on a value at (height, round), replacing an older lock.
-  void Lock(uint64_t height, int32_t round, const Hash32& value_id, const Bytes& value);
+  // Keeps a signed vote of this validator (after Record) for re-sending after a restart.
+  void KeepOwnVote(const Vote& vote);
+  // Locks on a value at (height, round) with its proof, replacing an older lock.
+  void Lock(uint64_t height, int32_t round, const Hash32& value_id, const Bytes& value,
+            std::vector<Vote> proof);
 
   // The lock applies only to the height it was taken at.
   int32_t LockedRound(uint64_t height) const {

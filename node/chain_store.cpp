@@ -1,5 +1,6 @@
 #include "node/chain_store.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "codec/reader.h"
@@ -13,6 +14,7 @@ namespace {
 // the bytewise key order is numeric order.
 constexpr std::string_view kHeadKey = "meta/head";
 constexpr std::string_view kGenesisKey = "meta/genesis";
+constexpr std::string_view kSafetyKey = "meta/safety";
 
 void AppendBigEndian(Bytes& out, uint64_t v, int width) {
   for (int i = width - 1; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
@@ -48,6 +50,14 @@ Bytes LogNodeKey(uint8_t level, uint64_t index) {
 }
 
 Bytes StateKey(std::string_view key) { return Key("st/", AsBytes(key)); }
+
+// wal/<u64 height> <u64 sequence>
+Bytes WalKey(uint64_t height, uint64_t sequence) {
+  Bytes key = Key("wal/");
+  AppendBigEndian(key, height, 8);
+  AppendBigEndian(key, sequence, 8);
+  return key;
+}
 
 // hist/<entity> 0x00 <u64 height> <u32 index>; entities never contain 0x00.
 Bytes HistoryPrefix(std::string_view entity) {
@@ -97,6 +107,14 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
     ChainHead head;
     Status decoded = DecodeHead(*head_bytes, &head);
     if (!decoded.ok()) return Corrupt("head", decoded);
+    // WAL entries continue after the last one written before the restart.
+    auto wal = m_kv.NewIterator();
+    for (wal->Seek(Key("wal/")); wal->Valid(); wal->Next()) {
+      ByteView key = wal->key();
+      if (key.size() != 4 + 16 || !std::equal(key.begin(), key.begin() + 4, Key("wal/").begin())) break;
+      m_wal_sequence = std::max(m_wal_sequence, ReadBigEndian(key, 12, 8) + 1);
+    }
+    COVALUE_RETURN_IF_ERROR(wal->status());
     std::lock_guard<std::mutex> lock(m_head_mutex);
     m_head = head;
     return Status::Ok();
@@ -190,6 +208,40 @@ Result<Hash32> ChainStore::GetNode(uint8_t level, uint64_t index) const {
   return hash;
 }
 
+Result<std::optional<consensus::SafetyState>> ChainStore::LoadSafetyState() const {
+  COVALUE_ASSIGN_OR_RETURN(auto bytes, m_kv.Get(Key(kSafetyKey)));
+  if (!bytes) return std::optional<consensus::SafetyState>();
+  auto state = consensus::DecodeSafetyState(*bytes);
+  if (!state.ok()) return Corrupt("safety state", state.status());
+  return std::optional<consensus::SafetyState>(std::move(state).value());
+}
+
+Status ChainStore::SaveSafetyState(const consensus::SafetyState& state) {
+  storage::WriteBatch batch;
+  batch.Put(Key(kSafetyKey), consensus::EncodeSafetyState(state));
+  return m_kv.Write(batch, /*sync=*/true);
+}
+
+Status ChainStore::AppendConsensusWal(uint64_t height, ByteView message) {
+  storage::WriteBatch batch;
+  batch.Put(WalKey(height, m_wal_sequence++), message);
+  return m_kv.Write(batch, /*sync=*/false);
+}
+
+Result<std::vector<Bytes>> ChainStore::ReadConsensusWal(uint64_t height) const {
+  std::vector<Bytes> messages;
+  Bytes start = WalKey(height, 0);
+  Bytes end = WalKey(height + 1, 0);
+  auto it = m_kv.NewIterator();
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    ByteView key = it->key();
+    if (!std::lexicographical_compare(key.begin(), key.end(), end.begin(), end.end())) break;
+    messages.emplace_back(it->value().begin(), it->value().end());
+  }
+  COVALUE_RETURN_IF_ERROR(it->status());
+  return messages;
+}
+
 Status ChainStore::CommitBlock(const ledger::Block& block,
                                const contracts::BlockExecution& execution,
                                const std::vector<crypto::MerkleNode>& new_log_nodes) {
@@ -223,6 +275,15 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
       batch.Delete(StateKey(key));
     }
   }
+  // The consensus WAL of this height (and any older leftovers) is no longer needed.
+  auto wal = m_kv.NewIterator();
+  Bytes wal_end = WalKey(header.height + 1, 0);
+  for (wal->Seek(Key("wal/")); wal->Valid(); wal->Next()) {
+    ByteView key = wal->key();
+    if (!std::lexicographical_compare(key.begin(), key.end(), wal_end.begin(), wal_end.end())) break;
+    batch.Delete(key);
+  }
+  COVALUE_RETURN_IF_ERROR(wal->status());
   ChainHead head{header.height,     ledger::BlockId(header), header.time_ms, header.state_root,
                  header.log_size, header.log_root};
   batch.Put(Key(kHeadKey), EncodeHead(head));

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "consensus/safety_guard.h"
 #include "contracts/executor.h"
 #include "contracts/state.h"
 #include "crypto/merkle.h"
@@ -63,6 +64,16 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // MerkleNodeReader: the log's stored nodes.
   Result<Hash32> GetNode(uint8_t level, uint64_t index) const override;
 
+  // The validator's safety state (consensus/safety_guard.h), written with sync: it must be
+  // durable before a signature made under it leaves the process.
+  Result<std::optional<consensus::SafetyState>> LoadSafetyState() const;
+  Status SaveSafetyState(const consensus::SafetyState& state);
+  // The write-ahead log of consensus messages received for a height not yet committed,
+  // replayed into the engine after a restart. Appended without sync (the next synced write
+  // — the safety state before any vote — makes it durable); pruned when the height commits.
+  Status AppendConsensusWal(uint64_t height, ByteView message);
+  Result<std::vector<Bytes>> ReadConsensusWal(uint64_t height) const;
+
   // Writes `block` (which must extend the head), its transaction index, the log nodes it
   // adds, the state changes and history entries in one synced batch, then moves the head.
   Status CommitBlock(const ledger::Block& block, const contracts::BlockExecution& execution,
@@ -72,6 +83,7 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   storage::KvStore& m_kv;
   mutable std::mutex m_head_mutex;
   ChainHead m_head;
+  uint64_t m_wal_sequence = 0;  // next WAL entry number (only the consensus strand appends)
 };
 
 }  // namespace covalue::node

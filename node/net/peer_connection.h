@@ -5,6 +5,7 @@
 // closed. Everything runs on the link's strand except Send and Close, which are thread-safe.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -59,7 +60,6 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   };
 
   using Socket = boost::asio::ip::tcp::socket;
-  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
   // A link we dial to `expected` at host:port; the answer must carry that identity.
   static std::shared_ptr<PeerConnection> ForDial(boost::asio::io_context& io,
@@ -102,11 +102,13 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   void ReadRecordLength();
   void ReadRecordBody(uint32_t length);
   void OnRecord();
-  void ArmHandshakeDeadline();
   void Tick();
   void Enqueue(RecordKind kind, Bytes body);
+  // Writes one buffer at a time: handshake bytes first, then (once established) queued frames.
   void PumpWrites();
+  // Queues handshake bytes (strand only).
   void WriteRaw(Bytes bytes);
+  void StartWrite(Bytes bytes, bool is_data);
   // Closes because of a failure; `counter` (may be null) is incremented.
   void Fail(const Status& why, std::atomic<uint64_t>* counter);
   void DoClose(std::string_view why);
@@ -114,7 +116,8 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   const std::shared_ptr<Owner> m_owner;
   const Role m_role;
   Socket m_socket;
-  boost::asio::steady_timer m_timer;
+  boost::asio::steady_timer m_deadline;  // connect + handshake
+  boost::asio::steady_timer m_tick;      // keepalives and idle checks once established
   std::optional<boost::asio::ip::tcp::resolver> m_resolver;
   std::string m_host;
   uint16_t m_port = 0;
@@ -131,6 +134,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   StreamHeader m_peer_header{};
   std::array<uint8_t, kRecordLengthSize> m_length_bytes{};
   Bytes m_record;
+  std::deque<Bytes> m_handshake_out;
   Bytes m_write_buffer;
   bool m_writing = false;
   bool m_write_is_data = false;

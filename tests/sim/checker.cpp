@@ -50,6 +50,12 @@ void Checker::Report(std::string kind, std::string detail) {
 void Checker::OnSigned(int node, const consensus::Message& message) {
   if (!IsHonestNode(node)) return;
   uint32_t key = m_node_keys.at(static_cast<size_t>(node));
+  // A node also relays messages signed by others (e.g. the prevotes behind its valid
+  // value); only what carries its own validator index is its signature.
+  uint32_t signer = std::holds_alternative<consensus::Vote>(message)
+                        ? std::get<consensus::Vote>(message).validator
+                        : std::get<consensus::Proposal>(message).proposer;
+  if (signer != key) return;
   if (const auto* vote = std::get_if<consensus::Vote>(&message)) {
     auto slot = std::make_tuple(key, vote->height, vote->round, static_cast<uint8_t>(vote->type));
     auto [it, inserted] = m_votes.emplace(slot, vote->value_id);

@@ -20,6 +20,7 @@ SimOptions SafetyOnly(Scenario scenario) {
   SimOptions options;
   options.scenario = scenario;
   options.check_liveness = false;
+  options.stop_on_violation = false;  // see everything a broken run leads to
   return options;
 }
 

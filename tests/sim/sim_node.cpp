@@ -186,7 +186,7 @@ void SimNode::Equivocate(const consensus::Proposal& proposal) {
     if (!block.ok()) return;
     auto other = node::BuildBlock(*m_store, m_context.genesis, m_key.public_key(),
                                   block->header.time_ms + 1 + static_cast<int64_t>(m_context.rng.Between(0, 50)),
-                                  {}, true);
+                                  {}, {});
     if (!other.ok()) return;
     Twin twin{proposal, {}};
     twin.proposal.value = node::BlockValue(other->block);
@@ -213,7 +213,7 @@ void SimNode::OnRequestValue(uint64_t height, uint32_t round) {
       m_mempool.begin(), m_mempool.begin() + static_cast<std::ptrdiff_t>(std::min(m_mempool.size(), kMaxBlockTxs)));
   int64_t time_ms = m_context.genesis.genesis_time_ms + static_cast<int64_t>(m_context.scheduler.now());
   auto built = node::BuildBlock(*m_store, m_context.genesis, m_key.public_key(), time_ms,
-                                std::move(candidates), true);
+                                std::move(candidates), {});
   if (!built.ok()) {
     m_context.checker.Report("commit_failed", "node " + std::to_string(m_address) +
                                                   " cannot build a block: " + built.status().ToString());
@@ -233,7 +233,7 @@ void SimNode::OnValidateValue(const consensus::ValidateValue& validate) {
   auto block = node::DecodeBlockValue(validate.value);
   if (block.ok() && ledger::BlockId(block->header) == validate.value_id &&
       block->header.height == validate.height && m_store->Head().height + 1 == validate.height) {
-    valid = node::ReplayBlock(*m_store, m_context.genesis, *block, true).ok();
+    valid = node::ReplayBlock(*m_store, m_context.genesis, *block, {}).ok();
   }
   consensus::ValueValidated answer{validate.height, validate.value_id, valid};
   Later(m_context.rng.Between(1, 5), [this, answer] { StepEngine(answer); });
@@ -255,10 +255,11 @@ void SimNode::OnCommit(const consensus::Commit& commit) {
                                                    m_context.genesis.chain_id, commit.height,
                                                    commit.value_id);
   if (!cert.ok()) {
+    // A real node would refuse the block. The simulator reports it and commits anyway, so
+    // the checker also sees what a broken engine leads to (the fork a weak quorum makes).
     m_context.checker.Report("bad_certificate", who + ": the engine decided with " + cert.ToString());
-    return;
   }
-  auto built = node::ReplayBlock(*m_store, m_context.genesis, *block, true);
+  auto built = node::ReplayBlock(*m_store, m_context.genesis, *block, {});
   if (!built.ok()) {
     m_context.checker.Report("commit_failed", who + ": replay failed: " + built.status().ToString());
     return;

@@ -1,0 +1,102 @@
+// ConsensusDriver: hosts the BFT engine (consensus/engine.h) inside a node. It owns the
+// engine and carries out its actions: timers, persisting the safety state (synced before
+// any signature it covers is sent), building and validating blocks (node/block_builder.h),
+// committing decided blocks, broadcasting to peers, and block sync. Everything runs on one
+// strand; the public methods only post to it, so they are thread-safe. Borrows the store,
+// mempool, genesis, key and peer sender, which must outlive it.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include <boost/asio.hpp>
+
+#include "common/clock.h"
+#include "consensus/engine.h"
+#include "node/block_builder.h"
+#include "node/chain_store.h"
+#include "node/mempool.h"
+#include "node/peer_protocol.h"
+
+namespace covalue::node {
+
+// The seam to the peer network (net::PeerNetwork in the node, a fake in tests).
+class PeerSender {
+ public:
+  virtual ~PeerSender() = default;
+  virtual void Broadcast(Bytes payload) = 0;
+  virtual void Send(const crypto::PublicKey& peer, Bytes payload) = 0;
+  virtual std::vector<crypto::PublicKey> ConnectedPeers() const = 0;
+};
+
+struct DriverHooks {
+  // After a block is committed (on the strand).
+  std::function<void(const ledger::Block& block)> on_committed;
+  // A mempool transaction left out of a block this node built (expired, replay, ...).
+  std::function<void(const Hash32& tx_id, const Status& reason)> on_rejected;
+};
+
+class ConsensusDriver {
+ public:
+  ConsensusDriver(boost::asio::io_context& io, ChainStore& store, Mempool& mempool,
+                  const ledger::Genesis& genesis, const crypto::KeyPair& key, const Clock& clock,
+                  PeerSender& peers, consensus::EngineConfig config, DriverHooks hooks);
+
+  // Restores the safety state and the consensus WAL of the next height and starts the
+  // engine (on the strand).
+  Status Start();
+  void Stop();
+
+  void OnConsensusMessage(consensus::Message message);
+  void OnSyncResponse(const crypto::PublicKey& from, SyncResponse response);
+  // The mempool received transactions.
+  void OnTxsAvailable();
+  // Answers a peer's sync request from the store (any thread; reads only).
+  SyncResponse AnswerSync(const SyncRequest& request) const;
+
+  struct Counters {
+    uint64_t heights_committed = 0;
+    uint64_t blocks_synced = 0;
+    uint64_t invalid_proposals = 0;
+  };
+  Counters counters() const;
+  uint64_t height() const { return m_height.load(); }
+  uint32_t round() const { return m_round.load(); }
+
+ private:
+  void Handle(const consensus::Event& event);
+  void Run(std::vector<consensus::Action> actions);
+  void BuildValue(const consensus::RequestValue& request);
+  void ValidateValue(const consensus::ValidateValue& request);
+  void CommitDecided(const consensus::Commit& commit);
+  void RequestSync(uint64_t from_height);
+  void Schedule(const consensus::ScheduleTimeout& timeout);
+
+  boost::asio::io_context& m_io;
+  boost::asio::strand<boost::asio::io_context::executor_type> m_strand;
+  ChainStore& m_store;
+  Mempool& m_mempool;
+  const ledger::Genesis& m_genesis;
+  const crypto::KeyPair& m_key;
+  const Clock& m_clock;
+  PeerSender& m_peers;
+  consensus::EngineConfig m_config;
+  DriverHooks m_hooks;
+
+  // Strand-only state.
+  std::unique_ptr<consensus::Engine> m_engine;
+  std::map<Hash32, BuiltBlock> m_built;  // blocks of the current height by id, executed once
+  std::set<std::shared_ptr<boost::asio::steady_timer>> m_timers;
+  size_t m_next_sync_peer = 0;
+  bool m_stopped = false;
+  Counters m_counters;
+
+  std::atomic<uint64_t> m_height{0};
+  std::atomic<uint32_t> m_round{0};
+  mutable std::mutex m_counters_mutex;
+};
+
+}  // namespace covalue::node
