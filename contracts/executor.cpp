@@ -27,7 +27,7 @@ Result<BlockExecution> ExecuteBlock(const LedgerReader& base, const BlockContext
   for (auto& tx : candidates) {
     if (execution.txs.size() >= context.params.max_block_txs) break;
     Hash32 tx_id = ledger::TxId(tx);
-    admission.verify_signatures = !(context.is_verified && context.is_verified(tx_id));
+    admission.verify_signatures = !(context.is_verified && context.is_verified(tx, tx_id));
     auto members = AdmitTransaction(tx, tx_id, admission, block_state);
     if (!members.ok()) {
       Code code = members.status().code();

@@ -37,9 +37,10 @@ struct BlockContext {
   uint64_t height = 0;
   int64_t time_ms = 0;
   ledger::ChainParams params;
-  // Signatures are checked once per node: a transaction for which this says true (it was
-  // verified when admitted to the mempool) is not verified again. Empty: verify every one.
-  std::function<bool(const Hash32& tx_id)> is_verified;
+  // Signatures are checked once per node: a transaction for which this says true (this
+  // very transaction, signatures included, was verified when admitted to the mempool) is
+  // not verified again. Empty: verify every one.
+  std::function<bool(const ledger::Transaction& tx, const Hash32& tx_id)> is_verified;
 };
 
 // Fails only on an I/O or corruption error reading the state.

@@ -9,7 +9,7 @@ namespace {
 Result<BuiltBlock> Execute(const ChainStore& store, const ledger::Genesis& genesis,
                            const crypto::PublicKey& proposer, int64_t time_ms,
                            std::vector<ledger::Transaction> txs,
-                           const std::function<bool(const Hash32&)>& is_verified) {
+                           const VerifiedPredicate& is_verified) {
   ChainHead head = store.Head();
   BuiltBlock built;
   ledger::BlockHeader& header = built.block.header;
@@ -44,14 +44,14 @@ Result<BuiltBlock> Execute(const ChainStore& store, const ledger::Genesis& genes
 Result<BuiltBlock> BuildBlock(const ChainStore& store, const ledger::Genesis& genesis,
                               const crypto::PublicKey& proposer, int64_t time_ms,
                               std::vector<ledger::Transaction> candidates,
-                              const std::function<bool(const Hash32&)>& is_verified) {
+                              const VerifiedPredicate& is_verified) {
   int64_t time = std::max(time_ms, store.Head().time_ms + 1);
   return Execute(store, genesis, proposer, time, std::move(candidates), is_verified);
 }
 
 Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& genesis,
                                const ledger::Block& proposed,
-                               const std::function<bool(const Hash32&)>& is_verified) {
+                               const VerifiedPredicate& is_verified) {
   const ledger::BlockHeader& claimed = proposed.header;
   if (proposed.results.size() != proposed.txs.size()) {
     return Status(Code::kInvalidArgument, "block has a result count unlike its tx count");

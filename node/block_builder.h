@@ -17,6 +17,9 @@
 
 namespace covalue::node {
 
+// Whether a transaction's signatures were verified already (contracts::BlockContext).
+using VerifiedPredicate = std::function<bool(const ledger::Transaction& tx, const Hash32& tx_id)>;
+
 struct BuiltBlock {
   ledger::Block block;  // certificate empty until committed
   contracts::BlockExecution execution;
@@ -29,14 +32,14 @@ struct BuiltBlock {
 Result<BuiltBlock> BuildBlock(const ChainStore& store, const ledger::Genesis& genesis,
                               const crypto::PublicKey& proposer, int64_t time_ms,
                               std::vector<ledger::Transaction> candidates,
-                              const std::function<bool(const Hash32&)>& is_verified);
+                              const VerifiedPredicate& is_verified);
 
 // Re-executes `proposed` on the head of `store`: every transaction must be admitted, and
 // the header must equal the one this node computes. kInvalidArgument names the first field
 // that differs.
 Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& genesis,
                                const ledger::Block& proposed,
-                               const std::function<bool(const Hash32&)>& is_verified);
+                               const VerifiedPredicate& is_verified);
 
 // Commits `built` with `certificate` (which the caller verified) in one synced batch.
 Status CommitBuiltBlock(ChainStore& store, BuiltBlock built,

@@ -7,7 +7,7 @@ namespace covalue::node {
 
 namespace {
 // Candidates come from the mempool, which verified every signature on admission.
-bool AlreadyVerified(const Hash32&) { return true; }
+bool AlreadyVerified(const ledger::Transaction&, const Hash32&) { return true; }
 }  // namespace
 
 Result<BlockProducer> BlockProducer::Create(ChainStore& store, const ledger::Genesis& genesis,

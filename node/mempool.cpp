@@ -1,6 +1,7 @@
 #include "node/mempool.h"
 
 #include <algorithm>
+#include <set>
 
 namespace covalue::node {
 
@@ -12,7 +13,7 @@ Result<Mempool::AddResult> Mempool::Add(ledger::Transaction tx, const Hash32& tx
     return Status(Code::kMempoolFull, "mempool is full (" + std::to_string(m_queue.size()) +
                                           " transactions); retry later");
   }
-  m_ids.insert(tx_id);
+  m_ids.emplace(tx_id, tx.signatures);
   m_bytes += encoded_bytes;
   m_queue.push_back({tx_id, std::move(tx), encoded_bytes});
   return AddResult::kAdded;
@@ -46,6 +47,12 @@ void Mempool::Remove(const std::vector<Hash32>& tx_ids) {
 bool Mempool::Contains(const Hash32& tx_id) const {
   std::lock_guard<std::mutex> lock(m_mutex);
   return m_ids.count(tx_id) != 0;
+}
+
+bool Mempool::ContainsExact(const ledger::Transaction& tx, const Hash32& tx_id) const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto it = m_ids.find(tx_id);
+  return it != m_ids.end() && it->second == tx.signatures;
 }
 
 size_t Mempool::size() const {

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <deque>
 #include <mutex>
-#include <set>
+#include <map>
 #include <vector>
 
 #include "ledger/transaction.h"
@@ -27,6 +27,9 @@ class Mempool {
   // Drops these ids (committed or rejected in a block).
   void Remove(const std::vector<Hash32>& tx_ids);
   bool Contains(const Hash32& tx_id) const;
+  // True if exactly this transaction, signatures included, is pending (its signatures were
+  // verified when it was admitted).
+  bool ContainsExact(const ledger::Transaction& tx, const Hash32& tx_id) const;
   size_t size() const;
   size_t bytes() const;
 
@@ -40,7 +43,7 @@ class Mempool {
   const size_t m_max_bytes;
   mutable std::mutex m_mutex;
   std::deque<Entry> m_queue;
-  std::set<Hash32> m_ids;
+  std::map<Hash32, std::vector<crypto::Signature>> m_ids;  // pending ids and their signatures
   size_t m_bytes = 0;
 };
 
