@@ -10,8 +10,17 @@ namespace covalue::node {
 Status NodeConfig::Validate() const {
   if (name.empty()) return Status(Code::kInvalidArgument, "config: name is empty");
   if (data_dir.empty()) return Status(Code::kInvalidArgument, "config: data_dir is empty");
-  if (block_interval_ms == 0 || block_interval_ms > 60000) {
-    return Status(Code::kInvalidArgument, "config: block_interval_ms must be 1..60000");
+  for (uint32_t t : {timeout_propose_ms, timeout_prevote_ms, timeout_precommit_ms,
+                     retransmit_interval_ms}) {
+    if (t == 0 || t > 600000) {
+      return Status(Code::kInvalidArgument, "config: timeouts must be 1..600000 ms");
+    }
+  }
+  if (timeout_increase_ms > 600000) {
+    return Status(Code::kInvalidArgument, "config: timeout_increase_ms must be at most 600000");
+  }
+  for (const auto& peer : peers) {
+    if (peer.name.empty()) return Status(Code::kInvalidArgument, "config: a peer has no name");
   }
   if (commit_wait_timeout_ms == 0) {
     return Status(Code::kInvalidArgument, "config: commit_wait_timeout_ms must be positive");
@@ -29,6 +38,18 @@ Status NodeConfig::Validate() const {
   return Status::Ok();
 }
 
+namespace {
+
+Result<uint16_t> PortField(const Json& json, std::string_view name, uint16_t fallback) {
+  COVALUE_ASSIGN_OR_RETURN(uint64_t port, UintField(json, name, fallback));
+  if (port > 65535) {
+    return Status(Code::kInvalidArgument, "config: " + std::string(name) + " must be 0..65535");
+  }
+  return static_cast<uint16_t>(port);
+}
+
+}  // namespace
+
 Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   COVALUE_ASSIGN_OR_RETURN(Json json, ReadJsonFile(path));
   if (!json.is_object()) return Status(Code::kInvalidArgument, path + ": not a JSON object");
@@ -40,18 +61,33 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   COVALUE_ASSIGN_OR_RETURN(c.name, StringField(json, "name", c.name));
   COVALUE_ASSIGN_OR_RETURN(c.data_dir, StringField(json, "data_dir", c.data_dir));
   COVALUE_ASSIGN_OR_RETURN(c.genesis_file, StringField(json, "genesis_file", c.genesis_file));
-  COVALUE_ASSIGN_OR_RETURN(c.validator_key_file,
-                           StringField(json, "validator_key_file", c.validator_key_file));
+  COVALUE_ASSIGN_OR_RETURN(c.node_key_file, StringField(json, "node_key_file", c.node_key_file));
   COVALUE_ASSIGN_OR_RETURN(c.api_address, StringField(json, "api_address", c.api_address));
-  COVALUE_ASSIGN_OR_RETURN(uint64_t port, UintField(json, "api_port", c.api_port));
-  if (port > 65535) return Status(Code::kInvalidArgument, "config: api_port must be 0..65535");
-  c.api_port = static_cast<uint16_t>(port);
-  COVALUE_ASSIGN_OR_RETURN(uint64_t interval, UintField(json, "block_interval_ms", c.block_interval_ms));
-  COVALUE_ASSIGN_OR_RETURN(uint64_t wait, UintField(json, "commit_wait_timeout_ms", c.commit_wait_timeout_ms));
-  if (interval > UINT32_MAX || wait > UINT32_MAX) {
-    return Status(Code::kInvalidArgument, "config: interval or timeout too large");
+  COVALUE_ASSIGN_OR_RETURN(c.api_port, PortField(json, "api_port", c.api_port));
+  COVALUE_ASSIGN_OR_RETURN(c.p2p_address, StringField(json, "p2p_address", c.p2p_address));
+  COVALUE_ASSIGN_OR_RETURN(c.p2p_port, PortField(json, "p2p_port", c.p2p_port));
+  for (auto [name, field] : {std::pair{"timeout_propose_ms", &c.timeout_propose_ms},
+                             std::pair{"timeout_prevote_ms", &c.timeout_prevote_ms},
+                             std::pair{"timeout_precommit_ms", &c.timeout_precommit_ms},
+                             std::pair{"timeout_increase_ms", &c.timeout_increase_ms},
+                             std::pair{"retransmit_interval_ms", &c.retransmit_interval_ms}}) {
+    COVALUE_ASSIGN_OR_RETURN(uint64_t value, UintField(json, name, *field));
+    if (value > UINT32_MAX) return Status(Code::kInvalidArgument, std::string("config: ") + name);
+    *field = static_cast<uint32_t>(value);
   }
-  c.block_interval_ms = static_cast<uint32_t>(interval);
+  if (json.contains("peers")) {
+    if (!json["peers"].is_array()) return Status(Code::kInvalidArgument, "config: peers must be a list");
+    for (const auto& p : json["peers"]) {
+      PeerConfig peer;
+      COVALUE_ASSIGN_OR_RETURN(peer.name, StringField(p, "name"));
+      COVALUE_ASSIGN_OR_RETURN(peer.key, Hash32Field(p, "key"));
+      COVALUE_ASSIGN_OR_RETURN(peer.host, StringField(p, "host", ""));
+      COVALUE_ASSIGN_OR_RETURN(peer.port, PortField(p, "port", 0));
+      c.peers.push_back(std::move(peer));
+    }
+  }
+  COVALUE_ASSIGN_OR_RETURN(uint64_t wait, UintField(json, "commit_wait_timeout_ms", c.commit_wait_timeout_ms));
+  if (wait > UINT32_MAX) return Status(Code::kInvalidArgument, "config: commit_wait_timeout_ms");
   c.commit_wait_timeout_ms = static_cast<uint32_t>(wait);
   COVALUE_ASSIGN_OR_RETURN(c.mempool_max_txs, UintField(json, "mempool_max_txs", c.mempool_max_txs));
   COVALUE_ASSIGN_OR_RETURN(c.mempool_max_bytes, UintField(json, "mempool_max_bytes", c.mempool_max_bytes));
@@ -59,7 +95,7 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   COVALUE_ASSIGN_OR_RETURN(c.log_level, StringField(json, "log_level", c.log_level));
   c.data_dir = resolve(c.data_dir);
   c.genesis_file = resolve(c.genesis_file);
-  c.validator_key_file = resolve(c.validator_key_file);
+  c.node_key_file = resolve(c.node_key_file);
   Status valid = c.Validate();
   if (!valid.ok()) return Status(valid.code(), path + ": " + valid.message());
   return c;

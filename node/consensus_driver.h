@@ -6,7 +6,10 @@
 // mempool, genesis, key and peer sender, which must outlive it.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <mutex>
+#include <utility>
 #include <map>
 #include <memory>
 #include <optional>

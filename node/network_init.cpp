@@ -17,6 +17,10 @@ struct NodeDescription {
   bool validator = false;
   std::string api_address = "127.0.0.1";
   uint64_t api_port = 0;
+  std::string p2p_address = "127.0.0.1";  // where it listens
+  std::string host = "127.0.0.1";         // where others dial it
+  uint64_t p2p_port = 0;
+  std::string key_hex;                    // filled in by InitNetwork
 };
 
 Result<NodeDescription> ParseNode(const Json& json) {
@@ -33,8 +37,14 @@ Result<NodeDescription> ParseNode(const Json& json) {
   }
   COVALUE_ASSIGN_OR_RETURN(node.api_address, StringField(json, "api_address", node.api_address));
   COVALUE_ASSIGN_OR_RETURN(node.api_port, UintField(json, "api_port"));
-  if (node.api_port == 0 || node.api_port > 65535) {
-    return Status(Code::kInvalidArgument, "node '" + node.name + "': api_port must be 1..65535");
+  COVALUE_ASSIGN_OR_RETURN(node.p2p_address, StringField(json, "p2p_address", node.p2p_address));
+  COVALUE_ASSIGN_OR_RETURN(node.host, StringField(json, "host", node.p2p_address));
+  COVALUE_ASSIGN_OR_RETURN(node.p2p_port, UintField(json, "p2p_port"));
+  for (uint64_t port : {node.api_port, node.p2p_port}) {
+    if (port == 0 || port > 65535) {
+      return Status(Code::kInvalidArgument,
+                    "node '" + node.name + "': api_port and p2p_port must be 1..65535");
+    }
   }
   return node;
 }
@@ -83,19 +93,32 @@ Status InitNetwork(const NetworkInitOptions& options) {
     fs::create_directories(dir, ec);
     if (ec) return Status(Code::kIoError, "cannot create " + dir.string());
     auto key = crypto::KeyPair::Generate();
-    COVALUE_RETURN_IF_ERROR(WriteKeyFile((dir / "validator.key").string(), key, options.passphrase));
-    if (node.validator) {
-      genesis["validators"].push_back({{"name", node.name}, {"key", ToHex(key.public_key())}});
+    COVALUE_RETURN_IF_ERROR(WriteKeyFile((dir / "node.key").string(), key, options.passphrase));
+    node.key_hex = ToHex(key.public_key());
+    if (node.validator) genesis["validators"].push_back({{"name", node.name}, {"key", node.key_hex}});
+    nodes.push_back(std::move(node));
+  }
+  // Each node's config lists every other node as a peer (a full mesh).
+  for (const auto& node : nodes) {
+    Json peers = Json::array();
+    for (const auto& other : nodes) {
+      if (other.name == node.name) continue;
+      peers.push_back({{"name", other.name}, {"key", other.key_hex}, {"host", other.host},
+                       {"port", other.p2p_port}});
     }
     Json config = {{"name", node.name},
                    {"data_dir", "db"},
                    {"genesis_file", "../genesis.json"},
-                   {"validator_key_file", "validator.key"},
+                   {"node_key_file", "node.key"},
                    {"api_address", node.api_address},
-                   {"api_port", node.api_port}};
-    if (description.contains("block_interval_ms")) {
-      config["block_interval_ms"] = description["block_interval_ms"];
+                   {"api_port", node.api_port},
+                   {"p2p_address", node.p2p_address},
+                   {"p2p_port", node.p2p_port},
+                   {"peers", peers}};
+    if (description.contains("consensus")) {
+      for (const auto& [k, v] : description["consensus"].items()) config[k] = v;
     }
+    fs::path dir = fs::path(options.out_dir) / node.name;
     COVALUE_RETURN_IF_ERROR(WriteJsonFile((dir / "config.json").string(), config));
   }
   // Validate by parsing back exactly what the nodes will read.

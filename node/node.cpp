@@ -4,6 +4,7 @@
 #include "node/genesis_file.h"
 #include "node/key_file.h"
 #include "node/ledger_api.h"
+#include "node/peer_protocol.h"
 #include "node/storage/rocks_kv_store.h"
 
 namespace covalue::node {
@@ -19,20 +20,69 @@ struct Node::Waiter {
   std::atomic<bool> done{false};
 };
 
+// The driver's PeerSender over the peer network, with the isolation fault switch.
+class Node::NetworkSender final : public PeerSender {
+ public:
+  NetworkSender(net::PeerNetwork& network, const std::atomic<bool>& isolated)
+      : m_network(network), m_isolated(isolated) {}
+  void Broadcast(Bytes payload) override {
+    if (!m_isolated.load()) m_network.Broadcast(std::move(payload));
+  }
+  void Send(const crypto::PublicKey& peer, Bytes payload) override {
+    if (!m_isolated.load()) m_network.Send(peer, std::move(payload));
+  }
+  std::vector<crypto::PublicKey> ConnectedPeers() const override {
+    return m_network.ConnectedPeers();
+  }
+
+ private:
+  net::PeerNetwork& m_network;
+  const std::atomic<bool>& m_isolated;
+};
+
 Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
                                          const std::optional<std::string>& passphrase) {
   COVALUE_RETURN_IF_ERROR(config.Validate());
   COVALUE_ASSIGN_OR_RETURN(auto genesis, ReadGenesisFile(config.genesis_file));
-  COVALUE_ASSIGN_OR_RETURN(auto key, ReadKeyFile(config.validator_key_file, passphrase));
+  COVALUE_ASSIGN_OR_RETURN(auto key, ReadKeyFile(config.node_key_file, passphrase));
   COVALUE_ASSIGN_OR_RETURN(auto kv, storage::RocksKvStore::Open(config.data_dir));
   std::unique_ptr<Node> node(
       new Node(config, std::move(genesis), std::move(key), std::move(kv)));
   COVALUE_ASSIGN_OR_RETURN(auto validators, consensus::ValidatorSet::Create(node->m_genesis.validators));
   node->m_validators.emplace(std::move(validators));
   COVALUE_RETURN_IF_ERROR(node->m_store->Initialize(node->m_genesis));
-  COVALUE_ASSIGN_OR_RETURN(auto producer, BlockProducer::Create(*node->m_store, node->m_genesis,
-                                                                node->m_key, node->m_clock));
-  node->m_producer.emplace(std::move(producer));
+
+  std::vector<net::PeerAddress> peers;
+  for (const auto& p : config.peers) peers.push_back({p.name, p.key, p.host, p.port});
+  net::PeerNetworkOptions network_options;
+  network_options.listen_address = config.p2p_address;
+  network_options.listen_port = config.p2p_port;
+  node->m_network = std::make_unique<net::PeerNetwork>(node->m_io, node->m_key,
+                                                       node->m_genesis.chain_id, std::move(peers),
+                                                       network_options);
+  Node* self = node.get();
+  node->m_network->SetReceiveHandler(
+      [self](const crypto::PublicKey& from, Bytes payload) { self->OnPeerPayload(from, std::move(payload)); });
+  node->m_sender = std::make_unique<NetworkSender>(*node->m_network, node->m_isolated);
+  consensus::EngineConfig engine;
+  engine.chain_id = node->m_genesis.chain_id;
+  engine.propose_timeout_ms = config.timeout_propose_ms;
+  engine.prevote_timeout_ms = config.timeout_prevote_ms;
+  engine.precommit_timeout_ms = config.timeout_precommit_ms;
+  engine.timeout_increase_ms = config.timeout_increase_ms;
+  engine.retransmit_interval_ms = config.retransmit_interval_ms;
+  engine.wait_for_txs = true;
+  DriverHooks hooks;
+  hooks.on_committed = [self](const ledger::Block& block) { self->OnCommitted(block); };
+  hooks.on_rejected = [self](const Hash32& id, const Status& reason) {
+    self->RememberRejection(id, reason);
+    Log(LogLevel::kInfo, "chain", "transaction left out",
+        {{"tx", ToHex(id)}, {"reason", reason.ToString()}});
+    self->Settle(id, reason);
+  };
+  node->m_driver = std::make_unique<ConsensusDriver>(
+      node->m_io, *node->m_store, node->m_mempool, node->m_genesis, node->m_key, node->m_clock,
+      *node->m_sender, engine, std::move(hooks));
   ChainHead head = node->m_store->Head();
   Log(LogLevel::kInfo, "node", "opened",
       {{"name", config.name},
@@ -49,26 +99,29 @@ Node::Node(NodeConfig config, ledger::Genesis genesis, crypto::KeyPair key,
       m_key(std::move(key)),
       m_kv(std::move(kv)),
       m_store(std::make_unique<ChainStore>(*m_kv)),
-      m_mempool(m_config.mempool_max_txs, m_config.mempool_max_bytes),
-      m_chain_strand(boost::asio::make_strand(m_io)),
-      m_production_timer(m_chain_strand) {}
+      m_mempool(m_config.mempool_max_txs, m_config.mempool_max_bytes) {}
 
 Node::~Node() { Stop(); }
 
-Status Node::Start(size_t api_threads) {
+Status Node::Start(size_t io_threads) {
   api::HttpServerOptions options;
   options.address = m_config.api_address;
   options.port = m_config.api_port;
   options.max_body_bytes = m_config.api_max_body_bytes;
   m_http = std::make_unique<api::HttpServer>(m_io, options, BuildLedgerApi(*this));
   COVALUE_RETURN_IF_ERROR(m_http->Start());
+  COVALUE_RETURN_IF_ERROR(m_network->Start());
+  COVALUE_RETURN_IF_ERROR(m_driver->Start());
   m_started = true;
-  boost::asio::post(m_chain_strand, [this] { ScheduleProduction(); });
-  for (size_t i = 0; i < std::max<size_t>(1, api_threads); ++i) {
+  for (size_t i = 0; i < std::max<size_t>(1, io_threads); ++i) {
     m_threads.emplace_back([this] { m_io.run(); });
   }
-  Log(LogLevel::kInfo, "node", "api listening",
-      {{"address", m_config.api_address}, {"port", std::to_string(m_http->port())}});
+  bool validator = m_validators->IndexOf(m_key.public_key()).has_value();
+  Log(LogLevel::kInfo, "node", "started",
+      {{"role", validator ? "validator" : "follower"},
+       {"api", m_config.api_address + ":" + std::to_string(m_http->port())},
+       {"p2p", m_config.p2p_address + ":" + std::to_string(m_network->listen_port())},
+       {"peers", std::to_string(m_config.peers.size())}});
   return Status::Ok();
 }
 
@@ -79,6 +132,8 @@ void Node::Stop() {
     m_stopped = true;
   }
   m_stop_cv.notify_all();
+  if (m_driver) m_driver->Stop();
+  if (m_network) m_network->Stop();
   if (m_http) m_http->Stop();
   // A block being committed finishes first: io_context::stop does not interrupt a handler.
   m_io.stop();
@@ -95,6 +150,7 @@ void Node::WaitForStop() {
 }
 
 uint16_t Node::api_port() const { return m_http ? m_http->port() : 0; }
+uint16_t Node::p2p_port() const { return m_network ? m_network->listen_port() : 0; }
 
 Status Node::Admit(const ledger::Transaction& tx, const Hash32& tx_id) const {
   ChainHead head = m_store->Head();
@@ -112,22 +168,65 @@ Status Node::Admit(const ledger::Transaction& tx, const Hash32& tx_id) const {
   return Status::Ok();
 }
 
+Result<bool> Node::Pool(ledger::Transaction tx, const Hash32& tx_id) {
+  if (m_mempool.Contains(tx_id)) return false;
+  COVALUE_RETURN_IF_ERROR(Admit(tx, tx_id));
+  size_t bytes = ledger::EncodeTransaction(tx).size();
+  COVALUE_ASSIGN_OR_RETURN(auto added, m_mempool.Add(std::move(tx), tx_id, bytes));
+  return added == Mempool::AddResult::kAdded;
+}
+
 void Node::Submit(ledger::Transaction tx, bool wait, std::chrono::milliseconds timeout,
                   api::Responder respond) {
   Hash32 tx_id = ledger::TxId(tx);
-  bool pending = m_mempool.Contains(tx_id);
-  if (!pending) {
-    Status admitted = Admit(tx, tx_id);
-    if (!admitted.ok()) return respond(api::ErrorResponse(admitted));
-    size_t bytes = ledger::EncodeTransaction(tx).size();
-    auto added = m_mempool.Add(std::move(tx), tx_id, bytes);
-    if (!added.ok()) return respond(api::ErrorResponse(added.status()));
+  ledger::Transaction copy = tx;
+  auto pooled = Pool(std::move(tx), tx_id);
+  if (!pooled.ok()) return respond(api::ErrorResponse(pooled.status()));
+  if (*pooled) {
+    // Every validator gets it, so whoever proposes next can include it.
+    m_sender->Broadcast(EncodePeerMessage(TxGossip{{std::move(copy)}}));
+    m_driver->OnTxsAvailable();
   }
   if (!wait) {
     return respond(api::JsonResponse(202, {{"tx_id", ToHex(tx_id)}, {"status", "pending"}}));
   }
   auto limit = std::chrono::milliseconds(m_config.commit_wait_timeout_ms);
   AddWaiter(tx_id, std::min(timeout, limit), std::move(respond));
+}
+
+void Node::OnPeerPayload(const crypto::PublicKey& from, Bytes payload) {
+  if (m_isolated.load()) return;
+  auto message = DecodePeerMessage(payload);
+  if (!message.ok()) {
+    ++m_bad_peer_messages;
+    Log(LogLevel::kWarn, "p2p", "undecodable peer message",
+        {{"peer", ToHex(from)}, {"error", message.status().ToString()}});
+    return;
+  }
+  std::visit(
+      [&](auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, ConsensusPayload>) {
+          m_driver->OnConsensusMessage(std::move(m.message));
+        } else if constexpr (std::is_same_v<T, TxGossip>) {
+          bool any = false;
+          for (auto& tx : m.txs) {
+            Hash32 id = ledger::TxId(tx);
+            auto pooled = Pool(std::move(tx), id);
+            any = any || (pooled.ok() && *pooled);
+          }
+          if (any) m_driver->OnTxsAvailable();
+        } else if constexpr (std::is_same_v<T, SyncRequest>) {
+          m_sender->Send(from, EncodePeerMessage(m_driver->AnswerSync(m)));
+        } else {
+          m_driver->OnSyncResponse(from, std::move(m));
+        }
+      },
+      *message);
+}
+
+void Node::OnCommitted(const ledger::Block& block) {
+  for (const auto& tx : block.txs) Settle(ledger::TxId(tx), Status::Ok());
 }
 
 void Node::AddWaiter(const Hash32& tx_id, std::chrono::milliseconds timeout,
@@ -205,46 +304,6 @@ void Node::RememberRejection(const Hash32& tx_id, const Status& reason) {
     m_rejected.erase(m_rejected_order.front());
     m_rejected_order.erase(m_rejected_order.begin());
   }
-}
-
-void Node::ScheduleProduction() {
-  m_production_timer.expires_after(std::chrono::milliseconds(m_config.block_interval_ms));
-  m_production_timer.async_wait([this](const boost::system::error_code& error) {
-    if (error) return;
-    ProduceOnce();
-    ScheduleProduction();
-  });
-}
-
-void Node::ProduceOnce() {
-  if (m_mempool.size() == 0) return;
-  auto produced = m_producer->Produce(m_mempool.Peek(m_genesis.params.max_block_txs));
-  if (!produced.ok()) {
-    // Nothing was written (the batch is atomic); the next tick tries again.
-    Log(LogLevel::kError, "chain", "block production failed",
-        {{"error", produced.status().ToString()}});
-    return;
-  }
-  std::vector<Hash32> done;
-  for (const auto& rejected : produced->rejected) {
-    done.push_back(rejected.tx_id);
-    RememberRejection(rejected.tx_id, rejected.reason);
-    Log(LogLevel::kInfo, "chain", "transaction left out",
-        {{"tx", ToHex(rejected.tx_id)}, {"reason", rejected.reason.ToString()}});
-  }
-  const ledger::Block& block = produced->block;
-  std::vector<Hash32> committed;
-  for (const auto& tx : block.txs) committed.push_back(ledger::TxId(tx));
-  done.insert(done.end(), committed.begin(), committed.end());
-  m_mempool.Remove(done);
-  if (block.header.height != 0) {
-    Log(LogLevel::kInfo, "chain", "block committed",
-        {{"height", std::to_string(block.header.height)},
-         {"txs", std::to_string(block.txs.size())},
-         {"id", ToHex(ledger::BlockId(block.header))}});
-  }
-  for (const auto& id : committed) Settle(id, Status::Ok());
-  for (const auto& rejected : produced->rejected) Settle(rejected.tx_id, rejected.reason);
 }
 
 }  // namespace covalue::node

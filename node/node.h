@@ -1,7 +1,8 @@
-// Node: one running covalue node with a single validator (n = 1) — RocksDB store, mempool,
-// block producer, and the HTTP API, on Boost.Asio. Owns everything it opens.
-// Threads: `api_threads` run the io_context (HTTP sessions, timers); block production runs
-// on one strand (m_chain_strand), the only place the chain is written. Start, Stop and the
+// Node: one running covalue node — RocksDB store, mempool, the consensus driver (BFT
+// engine), authenticated peer links, and the HTTP API, on Boost.Asio. A validator if its
+// key is in the genesis, a follower (full verified copy, never signs) otherwise. Owns
+// everything it opens. Threads: `io_threads` run the io_context (HTTP sessions, peer links,
+// timers); consensus and every chain write run on the driver's strand. Start, Stop and the
 // LedgerService methods are thread-safe.
 #pragma once
 
@@ -18,7 +19,8 @@
 #include <boost/asio.hpp>
 
 #include "common/log.h"
-#include "node/block_producer.h"
+#include "node/consensus_driver.h"
+#include "node/net/peer_network.h"
 #include "node/config.h"
 #include "node/ledger_service.h"
 #include "node/mempool.h"
@@ -35,13 +37,17 @@ class Node final : public LedgerService {
                                             const std::optional<std::string>& passphrase);
   ~Node() override;
 
-  // Binds the API and starts producing blocks.
-  Status Start(size_t api_threads = 2);
+  // Binds the API and the peer port, and starts consensus.
+  Status Start(size_t io_threads = 2);
   // Stops accepting, finishes the block in progress, and joins the threads. Idempotent.
   void Stop();
   // Blocks until Stop() has been called (e.g. from a signal handler thread).
   void WaitForStop();
   uint16_t api_port() const;
+  uint16_t p2p_port() const;
+  // Fault injection for process-level tests (SIGUSR1/SIGUSR2 in `covalue node`): while
+  // isolated, the node drops every peer message in and out, as if its links were cut.
+  void SetIsolated(bool isolated) { m_isolated.store(isolated); }
 
   // LedgerService
   const ledger::Genesis& genesis() const override { return m_genesis; }
@@ -54,13 +60,16 @@ class Node final : public LedgerService {
 
  private:
   struct Waiter;
+  class NetworkSender;
   Node(NodeConfig config, ledger::Genesis genesis, crypto::KeyPair key,
        std::unique_ptr<storage::KvStore> kv);
 
   Status Admit(const ledger::Transaction& tx, const Hash32& tx_id) const;
+  // Admits and pools one transaction; true if it is new to the mempool.
+  Result<bool> Pool(ledger::Transaction tx, const Hash32& tx_id);
+  void OnPeerPayload(const crypto::PublicKey& from, Bytes payload);
+  void OnCommitted(const ledger::Block& block);
   void AddWaiter(const Hash32& tx_id, std::chrono::milliseconds timeout, api::Responder respond);
-  void ScheduleProduction();
-  void ProduceOnce();
   void Settle(const Hash32& tx_id, const Status& rejection);
   void RememberRejection(const Hash32& tx_id, const Status& reason);
 
@@ -72,12 +81,14 @@ class Node final : public LedgerService {
   std::unique_ptr<ChainStore> m_store;
   SystemClock m_clock;
   Mempool m_mempool;
-  std::optional<BlockProducer> m_producer;
 
   boost::asio::io_context m_io;
-  boost::asio::strand<boost::asio::io_context::executor_type> m_chain_strand;
-  boost::asio::steady_timer m_production_timer;
+  std::unique_ptr<net::PeerNetwork> m_network;
+  std::unique_ptr<NetworkSender> m_sender;
+  std::unique_ptr<ConsensusDriver> m_driver;
   std::unique_ptr<api::HttpServer> m_http;
+  std::atomic<bool> m_isolated{false};
+  std::atomic<uint64_t> m_bad_peer_messages{0};
   std::vector<std::thread> m_threads;
 
   mutable std::mutex m_waiters_mutex;

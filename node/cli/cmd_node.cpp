@@ -1,4 +1,5 @@
-// `covalue node --config FILE`: runs a node until SIGINT or SIGTERM.
+// `covalue node --config FILE`: runs a node until SIGINT or SIGTERM. SIGUSR1 cuts it off
+// from its peers and SIGUSR2 heals it (fault injection for tests, drills and maintenance).
 #include <csignal>
 #include <cstdio>
 
@@ -25,6 +26,8 @@ int RunNode(const Argv& argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);  // fault injection: cut this node off from its peers
+  sigaddset(&signals, SIGUSR2);  // fault injection: heal
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto node = node::Node::Open(*config, PassphraseFromEnv());
@@ -32,7 +35,11 @@ int RunNode(const Argv& argv) {
   Status started = (*node)->Start();
   if (!started.ok()) return Fail(started);
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && (received == SIGUSR1 || received == SIGUSR2)) {
+    (*node)->SetIsolated(received == SIGUSR1);
+    Log(LogLevel::kWarn, "node", received == SIGUSR1 ? "isolated from peers (SIGUSR1)"
+                                                     : "peer links restored (SIGUSR2)");
+  }
   Log(LogLevel::kInfo, "node", "signal received, stopping", {{"signal", std::to_string(received)}});
   (*node)->Stop();
   return 0;

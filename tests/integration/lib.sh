@@ -22,13 +22,14 @@ free_port() {
   fail "no free port"
 }
 
-# init_network <dir> <port>: a one-validator network of members maker, analytics, auditor.
+# init_network <dir> <api port>: a one-validator network of members maker, analytics,
+# auditor (its p2p port is the api port + 1; nobody dials it).
 init_network() {
   cat >"$WORK/network.json" <<JSON
-{"chain_id": "covalue-it", "block_interval_ms": 10,
+{"chain_id": "covalue-it",
  "members": [{"id": "maker", "roles": ["member"]}, {"id": "analytics", "roles": ["member"]},
              {"id": "auditor", "roles": ["auditor"]}],
- "nodes": [{"name": "node0", "validator": true, "api_address": "127.0.0.1", "api_port": $2}]}
+ "nodes": [{"name": "node0", "validator": true, "api_port": $2, "p2p_port": $(($2 + 1))}]}
 JSON
   "$CLI" network init "$WORK/network.json" --out "$1" >/dev/null || fail "network init"
 }

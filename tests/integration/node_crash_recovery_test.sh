@@ -68,7 +68,7 @@ grep -q '"status": "committed"' <<<"$out" || fail "no commit after restart: $out
 [ "$(field "$out" height)" -gt "$height" ] || fail "commit after restart at a lower height"
 
 kill -9 "$NODE_PID"
-chmod 0644 "$NET/node0/validator.key"
+chmod 0644 "$NET/node0/node.key"
 if "$CLI" node --config "$NET/node0/config.json" >"$WORK/loose.log" 2>&1; then
   fail "node started with a key file readable by others"
 fi

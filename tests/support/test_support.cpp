@@ -45,12 +45,12 @@ TestChain::TestChain()
       m_store(std::make_unique<node::ChainStore>(*m_kv)) {
   for (const auto& m : m_genesis.members) m_keys.emplace(m.id, KeyFromLabel(m.id));
   REQUIRE(m_store->Initialize(m_genesis).ok());
-  auto producer = node::BlockProducer::Create(*m_store, m_genesis, m_validator_key, m_clock);
+  auto producer = SoloProducer::Create(*m_store, m_genesis, m_validator_key, m_clock);
   REQUIRE(producer.ok());
-  m_producer = std::make_unique<node::BlockProducer>(std::move(producer).value());
+  m_producer = std::make_unique<SoloProducer>(std::move(producer).value());
 }
 
-node::ProducedBlock TestChain::Produce(std::vector<ledger::Transaction> txs) {
+ProducedBlock TestChain::Produce(std::vector<ledger::Transaction> txs) {
   m_clock.Advance(1000);
   auto produced = m_producer->Produce(std::move(txs));
   REQUIRE(produced.ok());

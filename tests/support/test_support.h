@@ -10,7 +10,7 @@
 
 #include "common/clock.h"
 #include "contracts/dataset_register.h"
-#include "node/block_producer.h"
+#include "tests/support/solo_producer.h"
 #include "node/chain_store.h"
 #include "node/storage/memory_kv_store.h"
 
@@ -47,7 +47,7 @@ class TestChain {
   const crypto::KeyPair& key(const std::string& member) const { return m_keys.at(member); }
   const crypto::KeyPair& validator_key() const { return m_validator_key; }
   // Produces and commits a block from `txs`; REQUIREs success.
-  node::ProducedBlock Produce(std::vector<ledger::Transaction> txs);
+  ProducedBlock Produce(std::vector<ledger::Transaction> txs);
 
  private:
   ledger::Genesis m_genesis;
@@ -56,7 +56,7 @@ class TestChain {
   std::unique_ptr<storage::MemoryKvStore> m_kv;
   std::unique_ptr<node::ChainStore> m_store;
   FakeClock m_clock;
-  std::unique_ptr<node::BlockProducer> m_producer;
+  std::unique_ptr<SoloProducer> m_producer;
 };
 
 }  // namespace covalue::testing

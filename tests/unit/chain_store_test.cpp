@@ -11,6 +11,7 @@
 
 using namespace covalue;
 using covalue::testing::DatasetRegisterTx;
+using covalue::testing::SoloProducer;
 using covalue::testing::TestChain;
 
 TEST_CASE("initialising a store writes the genesis state once and recognises it again") {
@@ -117,7 +118,7 @@ TEST_CASE("a failed block write changes nothing and the next attempt commits") {
   node::ChainHead before = chain.store().Head();
   chain.kv().FailNextWrites(1);
   testing::FakeClock clock;
-  auto producer = node::BlockProducer::Create(chain.store(), chain.genesis(),
+  auto producer = SoloProducer::Create(chain.store(), chain.genesis(),
                                               chain.validator_key(), clock);
   REQUIRE(producer.ok());
   auto tx = DatasetRegisterTx(chain.key("maker"), "telemetry", 10);

@@ -33,9 +33,9 @@ class RunningNode {
     node::NodeConfig config;
     config.data_dir = (m_dir / "db").string();
     config.genesis_file = (m_dir / "genesis.json").string();
-    config.validator_key_file = (m_dir / "validator.key").string();
+    config.node_key_file = (m_dir / "validator.key").string();
     config.api_port = 0;
-    config.block_interval_ms = 5;
+    config.p2p_port = 0;
     auto opened = node::Node::Open(config, std::nullopt);
     REQUIRE(opened.ok());
     m_node = std::move(opened).value();

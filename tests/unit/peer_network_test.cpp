@@ -20,11 +20,11 @@
 #include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
 
+#include "crypto/hash.h"
 #include "crypto/random.h"
 #include "node/net/frame_cipher.h"
 #include "node/net/handshake.h"
 #include "node/net/peer_network.h"
-#include "tests/support/test_support.h"
 
 namespace covalue::net {
 namespace {
@@ -32,9 +32,13 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
-using testing::KeyFromLabel;
 
 constexpr auto kDeadline = 10s;
+
+// The same label always gives the same identity key.
+crypto::KeyPair KeyFromLabel(std::string_view label) {
+  return std::move(crypto::KeyPair::FromSeed(crypto::Sha256(AsBytes(label)))).value();
+}
 constexpr std::string_view kChain = "covalue-test";
 
 template <typename Condition>

@@ -20,6 +20,7 @@ namespace {
 
 using testing::DatasetRegisterTx;
 using testing::KeyFromLabel;
+using testing::ProducedBlock;
 using testing::TestChain;
 
 // Everything in the store, and the state part of it ("st/" keys, docs/spec/storage.md).
@@ -72,7 +73,7 @@ void ExpectProducerRefuses(TestChain& chain, const ledger::Transaction& tx, Code
   node::ChainHead head = chain.store().Head();
   auto stored = Snapshot(chain.kv());
   const bool was_committed = chain.store().IsCommitted(ledger::TxId(tx)).value();
-  node::ProducedBlock produced = chain.Produce({tx});
+  ProducedBlock produced = chain.Produce({tx});
   CHECK(produced.block.header.height == 0);
   CHECK(produced.block.txs.empty());
   REQUIRE(produced.rejected.size() == 1);
@@ -105,7 +106,7 @@ TEST_CASE("A valid dataset.register is admitted and commits", "[admission]") {
   REQUIRE(members.ok());
   CHECK(*members == std::vector<std::string>{"maker"});
 
-  node::ProducedBlock produced = chain.Produce({tx});
+  ProducedBlock produced = chain.Produce({tx});
   CHECK(produced.rejected.empty());
   REQUIRE(produced.block.txs.size() == 1);
   CHECK(produced.block.txs[0] == tx);
@@ -237,7 +238,7 @@ TEST_CASE("A duplicate inside one candidate list is left out with kReplay", "[ad
   TestChain chain;
   ledger::Transaction a = DatasetRegisterTx(chain.key("maker"), "telemetry", 10);
   ledger::Transaction b = DatasetRegisterTx(chain.key("analytics"), "weather", 10);
-  node::ProducedBlock produced = chain.Produce({a, a, b, a});
+  ProducedBlock produced = chain.Produce({a, a, b, a});
   REQUIRE(produced.block.txs.size() == 2);
   CHECK(produced.block.txs[0] == a);
   CHECK(produced.block.txs[1] == b);
@@ -286,7 +287,7 @@ TEST_CASE("A refused candidate is left out while the rest of the block commits",
   ledger::Transaction good = DatasetRegisterTx(chain.key("maker"), "telemetry", 10);
   ledger::Transaction unknown = DatasetRegisterTx(stranger, "weather", 10);
   ledger::Transaction expired = DatasetRegisterTx(chain.key("analytics"), "weather", 0);
-  node::ProducedBlock produced = chain.Produce({unknown, good, expired});
+  ProducedBlock produced = chain.Produce({unknown, good, expired});
   REQUIRE(produced.block.txs.size() == 1);
   CHECK(produced.block.txs[0] == good);
   REQUIRE(produced.rejected.size() == 2);
@@ -305,7 +306,7 @@ TEST_CASE("A refused candidate is left out while the rest of the block commits",
 ledger::Block CommitWithoutStateChange(TestChain& chain, std::vector<ledger::Transaction> txs) {
   auto state = StateSnapshot(chain.kv());
   node::ChainHead before = chain.store().Head();
-  node::ProducedBlock produced = chain.Produce(std::move(txs));
+  ProducedBlock produced = chain.Produce(std::move(txs));
   CHECK(produced.rejected.empty());
   CHECK(produced.block.header.height == before.height + 1);
   CHECK(StateSnapshot(chain.kv()) == state);

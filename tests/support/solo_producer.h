@@ -1,8 +1,7 @@
-// BlockProducer: makes, certifies and commits the next block on a one-validator chain
-// (n = 1; the BFT engine of consensus/ takes over for n > 1). It executes the candidates,
-// appends their (transaction, result) leaves to the Merkle log, fills in the header, signs
-// the precommit that forms the commit certificate, and commits it all in one batch.
-// Borrows the store, validator key and clock. Not thread-safe: one caller (the chain strand).
+// SoloProducer (tests only): makes, certifies and commits the next block of a one-validator
+// chain without the consensus engine — BuildBlock, then this validator's own precommit as
+// the commit certificate, then one batch. Lets store and contract tests make blocks in one
+// call. Borrows the store, validator key and clock. Not thread-safe.
 #pragma once
 
 #include <vector>
@@ -12,17 +11,17 @@
 #include "ledger/genesis.h"
 #include "node/chain_store.h"
 
-namespace covalue::node {
+namespace covalue::testing {
 
 struct ProducedBlock {
   ledger::Block block;
   std::vector<contracts::RejectedTx> rejected;
 };
 
-class BlockProducer {
+class SoloProducer {
  public:
   // Fails unless `key` is the only validator of `genesis`.
-  static Result<BlockProducer> Create(ChainStore& store, const ledger::Genesis& genesis,
+  static Result<SoloProducer> Create(node::ChainStore& store, const ledger::Genesis& genesis,
                                       const crypto::KeyPair& key, const Clock& clock);
 
   // Builds and commits the next block from `candidates` (signatures already verified).
@@ -31,17 +30,17 @@ class BlockProducer {
   Result<ProducedBlock> Produce(std::vector<ledger::Transaction> candidates);
 
  private:
-  BlockProducer(ChainStore& store, const ledger::Genesis& genesis,
+  SoloProducer(node::ChainStore& store, const ledger::Genesis& genesis,
                 consensus::ValidatorSet validators, const crypto::KeyPair& key,
                 const Clock& clock)
       : m_store(store), m_genesis(genesis), m_validators(std::move(validators)), m_key(key),
         m_clock(clock) {}
 
-  ChainStore& m_store;
+  node::ChainStore& m_store;
   const ledger::Genesis& m_genesis;
   consensus::ValidatorSet m_validators;
   const crypto::KeyPair& m_key;
   const Clock& m_clock;
 };
 
-}  // namespace covalue::node
+}  // namespace covalue::testing

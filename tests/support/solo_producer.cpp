@@ -1,16 +1,16 @@
-#include "node/block_producer.h"
+#include "tests/support/solo_producer.h"
 
 #include "consensus/commit_certificate.h"
 #include "node/block_builder.h"
 
-namespace covalue::node {
+namespace covalue::testing {
 
 namespace {
 // Candidates come from the mempool, which verified every signature on admission.
 bool AlreadyVerified(const ledger::Transaction&, const Hash32&) { return true; }
 }  // namespace
 
-Result<BlockProducer> BlockProducer::Create(ChainStore& store, const ledger::Genesis& genesis,
+Result<SoloProducer> SoloProducer::Create(node::ChainStore& store, const ledger::Genesis& genesis,
                                             const crypto::KeyPair& key, const Clock& clock) {
   COVALUE_ASSIGN_OR_RETURN(auto validators, consensus::ValidatorSet::Create(genesis.validators));
   if (validators.size() != 1 || validators.at(0).key != key.public_key()) {
@@ -18,12 +18,12 @@ Result<BlockProducer> BlockProducer::Create(ChainStore& store, const ledger::Gen
                   "this node's key is not the single validator of the genesis; networks of " +
                       std::to_string(validators.size()) + " validators need the BFT engine");
   }
-  return BlockProducer(store, genesis, std::move(validators), key, clock);
+  return SoloProducer(store, genesis, std::move(validators), key, clock);
 }
 
-Result<ProducedBlock> BlockProducer::Produce(std::vector<ledger::Transaction> candidates) {
-  COVALUE_ASSIGN_OR_RETURN(BuiltBlock built,
-                           BuildBlock(m_store, m_genesis, m_key.public_key(), m_clock.NowMillis(),
+Result<ProducedBlock> SoloProducer::Produce(std::vector<ledger::Transaction> candidates) {
+  COVALUE_ASSIGN_OR_RETURN(node::BuiltBlock built,
+                           node::BuildBlock(m_store, m_genesis, m_key.public_key(), m_clock.NowMillis(),
                                       std::move(candidates), AlreadyVerified));
   ProducedBlock produced;
   produced.rejected = built.execution.rejected;
@@ -39,8 +39,8 @@ Result<ProducedBlock> BlockProducer::Produce(std::vector<ledger::Transaction> ca
                               header.height, 0, certificate.block_id)});
   produced.block = built.block;
   produced.block.certificate = certificate;
-  COVALUE_RETURN_IF_ERROR(CommitBuiltBlock(m_store, std::move(built), std::move(certificate)));
+  COVALUE_RETURN_IF_ERROR(node::CommitBuiltBlock(m_store, std::move(built), std::move(certificate)));
   return produced;
 }
 
-}  // namespace covalue::node
+}  // namespace covalue::testing

@@ -1,0 +1,286 @@
+#include "node/consensus_driver.h"
+
+#include <cstdlib>
+
+#include "common/log.h"
+
+namespace covalue::node {
+namespace {
+
+constexpr uint32_t kSyncBatch = 32;
+constexpr size_t kSyncMaxBytes = 16u << 20;
+
+// A node that cannot make its safety state or a decided block durable must not go on: it
+// could sign against a state it forgot, or answer from a chain it did not store. Crashing
+// hands recovery to the restart path, which is tested.
+[[noreturn]] void Fatal(std::string_view what, const Status& status) {
+  Log(LogLevel::kError, "consensus", "fatal: stopping the process",
+      {{"what", std::string(what)}, {"error", status.ToString()}});
+  std::abort();
+}
+
+}  // namespace
+
+ConsensusDriver::ConsensusDriver(boost::asio::io_context& io, ChainStore& store, Mempool& mempool,
+                                 const ledger::Genesis& genesis, const crypto::KeyPair& key,
+                                 const Clock& clock, PeerSender& peers,
+                                 consensus::EngineConfig config, DriverHooks hooks)
+    : m_io(io),
+      m_strand(boost::asio::make_strand(io)),
+      m_store(store),
+      m_mempool(mempool),
+      m_genesis(genesis),
+      m_key(key),
+      m_clock(clock),
+      m_peers(peers),
+      m_config(std::move(config)),
+      m_hooks(std::move(hooks)) {}
+
+Status ConsensusDriver::Start() {
+  COVALUE_ASSIGN_OR_RETURN(auto validators, consensus::ValidatorSet::Create(m_genesis.validators));
+  COVALUE_ASSIGN_OR_RETURN(auto safety, m_store.LoadSafetyState());
+  uint64_t height = m_store.Head().height + 1;
+  COVALUE_ASSIGN_OR_RETURN(auto wal, m_store.ReadConsensusWal(height));
+  m_engine = std::make_unique<consensus::Engine>(m_config, std::move(validators), m_key, height,
+                                                 safety.value_or(consensus::SafetyState{}));
+  boost::asio::post(m_strand, [this, wal = std::move(wal)] {
+    Run(m_engine->Start());
+    // Messages received for this height before a restart, in the order they came.
+    for (const auto& bytes : wal) {
+      auto message = consensus::DecodeMessage(bytes);
+      if (!message.ok()) continue;
+      if (const auto* p = std::get_if<consensus::Proposal>(&*message)) {
+        Handle(consensus::ProposalReceived{*p});
+      } else {
+        Handle(consensus::VoteReceived{std::get<consensus::Vote>(*message)});
+      }
+    }
+    if (m_mempool.size() > 0) Handle(consensus::TxsAvailable{});
+  });
+  return Status::Ok();
+}
+
+void ConsensusDriver::Stop() {
+  boost::asio::post(m_strand, [this] {
+    m_stopped = true;
+    for (const auto& timer : m_timers) timer->cancel();
+    m_timers.clear();
+  });
+}
+
+void ConsensusDriver::OnConsensusMessage(consensus::Message message) {
+  boost::asio::post(m_strand, [this, message = std::move(message)] {
+    if (m_stopped) return;
+    uint64_t height = std::visit([](const auto& m) { return m.height; }, message);
+    if (height == m_engine->height()) {
+      // Unsynced: the next synced write (the safety state, before any vote) covers it.
+      Status logged = m_store.AppendConsensusWal(height, consensus::EncodeMessage(message));
+      if (!logged.ok()) Fatal("consensus WAL", logged);
+    }
+    if (const auto* p = std::get_if<consensus::Proposal>(&message)) {
+      Handle(consensus::ProposalReceived{*p});
+    } else {
+      Handle(consensus::VoteReceived{std::get<consensus::Vote>(message)});
+    }
+  });
+}
+
+void ConsensusDriver::OnTxsAvailable() {
+  boost::asio::post(m_strand, [this] {
+    if (!m_stopped && m_engine->idle()) Handle(consensus::TxsAvailable{});
+  });
+}
+
+void ConsensusDriver::OnSyncResponse(const crypto::PublicKey& from, SyncResponse response) {
+  boost::asio::post(m_strand, [this, from, response = std::move(response)] {
+    if (m_stopped) return;
+    size_t applied = 0;
+    for (const auto& block : response.blocks) {
+      if (block.header.height != m_engine->height()) continue;
+      if (ledger::BlockId(block.header) != block.certificate.block_id) {
+        Log(LogLevel::kWarn, "sync", "a peer sent a block whose id differs from its certificate",
+            {{"peer", ToHex(from)}, {"height", std::to_string(block.header.height)}});
+        break;
+      }
+      uint64_t before = m_engine->height();
+      Handle(consensus::DecisionLearnt{BlockValue(block), block.certificate});
+      if (m_engine->height() == before) break;  // the certificate did not verify
+      ++applied;
+    }
+    {
+      std::lock_guard<std::mutex> lock(m_counters_mutex);
+      m_counters.blocks_synced += applied;
+    }
+    // A full batch: the peer has more; ask it right away rather than at the next tick.
+    if (applied > 0 && response.blocks.size() >= kSyncBatch) {
+      m_peers.Send(from, EncodePeerMessage(SyncRequest{m_engine->height(), kSyncBatch}));
+    }
+  });
+}
+
+SyncResponse ConsensusDriver::AnswerSync(const SyncRequest& request) const {
+  SyncResponse response;
+  uint64_t head = m_store.Head().height;
+  uint32_t limit = std::min(request.max_blocks, kMaxSyncBlocks);
+  size_t bytes = 0;
+  for (uint64_t h = request.from_height; h <= head && response.blocks.size() < limit; ++h) {
+    if (h == 0) continue;
+    auto block = m_store.GetBlock(h);
+    if (!block.ok() || !*block) break;
+    bytes += ledger::EncodeBlock(**block).size();
+    if (bytes > kSyncMaxBytes && !response.blocks.empty()) break;
+    response.blocks.push_back(std::move(**block));
+  }
+  return response;
+}
+
+ConsensusDriver::Counters ConsensusDriver::counters() const {
+  std::lock_guard<std::mutex> lock(m_counters_mutex);
+  return m_counters;
+}
+
+void ConsensusDriver::Handle(const consensus::Event& event) {
+  if (m_stopped) return;
+  Run(m_engine->Step(event));
+}
+
+void ConsensusDriver::Run(std::vector<consensus::Action> actions) {
+  for (auto& action : actions) {
+    if (m_stopped) return;
+    std::visit(
+        [&](auto& a) {
+          using T = std::decay_t<decltype(a)>;
+          if constexpr (std::is_same_v<T, consensus::Broadcast>) {
+            m_peers.Broadcast(EncodePeerMessage(ConsensusPayload{a.message}));
+          } else if constexpr (std::is_same_v<T, consensus::ScheduleTimeout>) {
+            Schedule(a);
+          } else if constexpr (std::is_same_v<T, consensus::PersistSafetyState>) {
+            Status saved = m_store.SaveSafetyState(a.state);
+            if (!saved.ok()) Fatal("safety state", saved);
+          } else if constexpr (std::is_same_v<T, consensus::RequestValue>) {
+            BuildValue(a);
+          } else if constexpr (std::is_same_v<T, consensus::ValidateValue>) {
+            ValidateValue(a);
+          } else if constexpr (std::is_same_v<T, consensus::Commit>) {
+            CommitDecided(a);
+          } else if constexpr (std::is_same_v<T, consensus::RequestSync>) {
+            RequestSync(a.from_height);
+          }
+        },
+        action);
+  }
+  m_height.store(m_engine->height());
+  m_round.store(m_engine->round());
+}
+
+void ConsensusDriver::Schedule(const consensus::ScheduleTimeout& timeout) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(m_strand);
+  timer->expires_after(std::chrono::milliseconds(timeout.after_ms));
+  m_timers.insert(timer);
+  timer->async_wait([this, timer, timeout](const boost::system::error_code& error) {
+    m_timers.erase(timer);
+    if (error || m_stopped) return;
+    Handle(consensus::TimeoutFired{timeout.height, timeout.round, timeout.kind});
+  });
+}
+
+void ConsensusDriver::BuildValue(const consensus::RequestValue& request) {
+  if (request.height != m_store.Head().height + 1) return;
+  auto built = BuildBlock(m_store, m_genesis, m_key.public_key(), m_clock.NowMillis(),
+                          m_mempool.Peek(m_genesis.params.max_block_txs),
+                          [](const ledger::Transaction&, const Hash32&) { return true; });
+  if (!built.ok()) {
+    Log(LogLevel::kError, "consensus", "cannot build a block",
+        {{"height", std::to_string(request.height)}, {"error", built.status().ToString()}});
+    return;  // the round times out and moves on
+  }
+  std::vector<Hash32> rejected;
+  for (const auto& r : built->execution.rejected) {
+    rejected.push_back(r.tx_id);
+    if (m_hooks.on_rejected) m_hooks.on_rejected(r.tx_id, r.reason);
+  }
+  m_mempool.Remove(rejected);
+  Hash32 id = ledger::BlockId(built->block.header);
+  Bytes value = BlockValue(built->block);
+  m_built.emplace(id, std::move(built).value());
+  // Answered through the strand, after the actions that asked for it.
+  boost::asio::post(m_strand, [this, request, id, value = std::move(value)] {
+    Handle(consensus::ValueReady{request.height, request.round, id, value});
+  });
+}
+
+void ConsensusDriver::ValidateValue(const consensus::ValidateValue& request) {
+  bool valid = false;
+  auto block = DecodeBlockValue(request.value);
+  if (block.ok() && block->header.height == request.height &&
+      ledger::BlockId(block->header) == request.value_id) {
+    auto built = ReplayBlock(m_store, m_genesis, *block,
+                             [this](const ledger::Transaction& tx, const Hash32& id) {
+                               return m_mempool.ContainsExact(tx, id);
+                             });
+    if (built.ok()) {
+      m_built.emplace(request.value_id, std::move(built).value());
+      valid = true;
+    } else {
+      Log(LogLevel::kWarn, "consensus", "proposed block refused",
+          {{"height", std::to_string(request.height)}, {"error", built.status().ToString()}});
+    }
+  }
+  if (!valid) {
+    std::lock_guard<std::mutex> lock(m_counters_mutex);
+    ++m_counters.invalid_proposals;
+  }
+  boost::asio::post(m_strand, [this, request, valid] {
+    Handle(consensus::ValueValidated{request.height, request.value_id, valid});
+  });
+}
+
+void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
+  BuiltBlock built;
+  if (auto it = m_built.find(commit.value_id); it != m_built.end()) {
+    built = std::move(it->second);
+  } else {
+    // Learnt from sync (or decided before this node validated it): execute it now.
+    auto block = DecodeBlockValue(commit.value);
+    if (!block.ok()) Fatal("decided block does not decode", block.status());
+    auto replayed = ReplayBlock(m_store, m_genesis, *block,
+                                [this](const ledger::Transaction& tx, const Hash32& id) {
+                                  return m_mempool.ContainsExact(tx, id);
+                                });
+    // A block with a valid certificate that this node cannot replay means its state
+    // differs from the network's: going on would build on a fork.
+    if (!replayed.ok()) Fatal("decided block does not replay", replayed.status());
+    built = std::move(replayed).value();
+  }
+  m_built.clear();
+  Status committed = CommitBuiltBlock(m_store, built, commit.certificate);
+  if (!committed.ok()) Fatal("commit", committed);
+  built.block.certificate = commit.certificate;
+  std::vector<Hash32> ids;
+  for (const auto& executed : built.execution.txs) ids.push_back(executed.tx_id);
+  m_mempool.Remove(ids);
+  {
+    std::lock_guard<std::mutex> lock(m_counters_mutex);
+    ++m_counters.heights_committed;
+  }
+  Log(LogLevel::kInfo, "chain", "block committed",
+      {{"height", std::to_string(commit.height)},
+       {"txs", std::to_string(built.block.txs.size())},
+       {"round", std::to_string(commit.certificate.round)},
+       {"id", ToHex(commit.value_id)}});
+  if (m_hooks.on_committed) m_hooks.on_committed(built.block);
+  if (m_mempool.size() > 0) {
+    boost::asio::post(m_strand, [this] {
+      if (!m_stopped && m_engine->idle()) Handle(consensus::TxsAvailable{});
+    });
+  }
+}
+
+void ConsensusDriver::RequestSync(uint64_t from_height) {
+  auto peers = m_peers.ConnectedPeers();
+  if (peers.empty()) return;
+  const auto& peer = peers[m_next_sync_peer++ % peers.size()];
+  m_peers.Send(peer, EncodePeerMessage(SyncRequest{from_height, kSyncBatch}));
+}
+
+}  // namespace covalue::node
