@@ -38,7 +38,8 @@ void HandleStatus(LedgerService& service, const HttpRequest&, Responder respond)
                              {"log_root", ToHex(head.log_root)},
                              {"mempool_size", service.mempool_size()},
                              {"max_tx_lifetime", service.genesis().params.max_tx_lifetime},
-                             {"validators", validators}}));
+                             {"validators", validators},
+                             {"node", service.NodeStatus()}}));
 }
 
 void HandleSubmit(LedgerService& service, const HttpRequest& request, Responder respond) {

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "consensus/validator_set.h"
 #include "ledger/genesis.h"
 #include "node/api/http_server.h"
@@ -28,6 +30,8 @@ class LedgerService {
                       api::Responder respond) = 0;
   // Where a transaction that is not committed stands; `reason` is set for kRejected.
   virtual TxStage Stage(const Hash32& tx_id, Status* reason) const = 0;
+  // This node's own view: role, consensus position, peer links and their counters.
+  virtual nlohmann::json NodeStatus() const = 0;
 };
 
 }  // namespace covalue::node

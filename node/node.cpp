@@ -225,6 +225,36 @@ void Node::OnPeerPayload(const crypto::PublicKey& from, Bytes payload) {
       *message);
 }
 
+nlohmann::json Node::NodeStatus() const {
+  nlohmann::json peers = nlohmann::json::array();
+  for (const auto& key : m_network->ConnectedPeers()) {
+    std::string name = ToHex(key);
+    for (const auto& p : m_config.peers) {
+      if (p.key == key) name = p.name;
+    }
+    peers.push_back(name);
+  }
+  net::PeerNetworkCounters c = m_network->counters();
+  ConsensusDriver::Counters d = m_driver->counters();
+  return {{"name", m_config.name},
+          {"role", m_validators->IndexOf(m_key.public_key()) ? "validator" : "follower"},
+          {"key", ToHex(m_key.public_key())},
+          {"consensus", {{"height", m_driver->height()}, {"round", m_driver->round()},
+                         {"heights_committed", d.heights_committed},
+                         {"blocks_synced", d.blocks_synced},
+                         {"invalid_proposals", d.invalid_proposals}}},
+          {"isolated", m_isolated.load()},
+          {"peers_connected", peers},
+          {"p2p", {{"handshakes_refused_unknown_key", c.handshakes_refused_unknown_key},
+                   {"handshakes_failed", c.handshakes_failed},
+                   {"malformed_frames", c.malformed_frames},
+                   {"oversized_frames", c.oversized_frames},
+                   {"frames_sent", c.frames_sent},
+                   {"frames_received", c.frames_received},
+                   {"reconnects", c.reconnects},
+                   {"undecodable_messages", m_bad_peer_messages.load()}}}};
+}
+
 void Node::OnCommitted(const ledger::Block& block) {
   for (const auto& tx : block.txs) Settle(ledger::TxId(tx), Status::Ok());
 }

@@ -57,6 +57,7 @@ class Node final : public LedgerService {
   void Submit(ledger::Transaction tx, bool wait, std::chrono::milliseconds timeout,
               api::Responder respond) override;
   TxStage Stage(const Hash32& tx_id, Status* reason) const override;
+  nlohmann::json NodeStatus() const override;
 
  private:
   struct Waiter;

@@ -41,9 +41,9 @@ Bytes FrameSealer::Seal(RecordKind kind, ByteView body) {
     record[i] = static_cast<uint8_t>(static_cast<uint64_t>(ciphertext_size) >> (8 * i));
   }
   unsigned long long written = 0;
-  crypto_secretstream_xchacha20poly1305_push(
-      &m_state->stream, record.data() + kRecordLengthSize, &written, plaintext.data(),
-      plaintext.size(), nullptr, 0, crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+  crypto_secretstream_xchacha20poly1305_push(&m_state->stream, record.data() + kRecordLengthSize,
+                                             &written, plaintext.data(), plaintext.size(), nullptr,
+                                             0, crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
   return record;
 }
 

@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <utility>
 
 #include "codec/reader.h"
@@ -61,8 +63,8 @@ Handshake::Handshake(const crypto::KeyPair& identity, std::string chain_id, Role
     : m_identity(identity), m_chain_id(std::move(chain_id)), m_role(role) {
   if (sodium_init() < 0) std::abort();  // no randomness source: nothing safe to do
   crypto_kx_keypair(m_ephemeral_public.data(), m_ephemeral_secret.data());
-  m_own_hello = EncodeHello(Hello{kProtocolVersion, m_chain_id, identity.public_key(),
-                                  m_ephemeral_public});
+  m_own_hello =
+      EncodeHello(Hello{kProtocolVersion, m_chain_id, identity.public_key(), m_ephemeral_public});
 }
 
 Handshake::~Handshake() {

@@ -26,7 +26,9 @@ constexpr size_t kTransferStep = 64 << 10;
 // A record buffer larger than this is released after use rather than kept for the next one.
 constexpr size_t kKeepBufferBytes = 1 << 20;
 
-std::string ShortKey(const crypto::PublicKey& key) { return ToHex(key).substr(0, 16); }
+std::string ShortKey(const crypto::PublicKey& key) {
+  return ToHex(key).substr(0, 16);
+}
 
 uint32_t DecodeU32(const std::array<uint8_t, kRecordLengthSize>& bytes) {
   uint32_t v = 0;
@@ -81,7 +83,9 @@ void PeerConnection::Start() {
   });
 }
 
-void PeerConnection::Send(Bytes payload) { Enqueue(RecordKind::kData, std::move(payload)); }
+void PeerConnection::Send(Bytes payload) {
+  Enqueue(RecordKind::kData, std::move(payload));
+}
 
 void PeerConnection::Close() {
   asio::post(m_socket.get_executor(),
@@ -127,16 +131,15 @@ void PeerConnection::ReadHello() {
         Result<size_t> rest = HelloRemainder(self->m_hello_prefix);
         if (!rest.ok()) return self->Fail(rest.status(), &failed);
         self->m_hello_rest.resize(*rest);
-        asio::async_read(self->m_socket, asio::buffer(self->m_hello_rest),
-                         [self](ErrorCode ec, size_t) {
-                           if (self->m_state == State::kClosed) return;
-                           if (ec) {
-                             return self->Fail(
-                                 Status(Code::kUnavailable, "short hello: " + ec.message()),
-                                 &self->m_owner->counters().handshakes_failed);
-                           }
-                           self->OnPeerHello();
-                         });
+        asio::async_read(
+            self->m_socket, asio::buffer(self->m_hello_rest), [self](ErrorCode ec, size_t) {
+              if (self->m_state == State::kClosed) return;
+              if (ec) {
+                return self->Fail(Status(Code::kUnavailable, "short hello: " + ec.message()),
+                                  &self->m_owner->counters().handshakes_failed);
+              }
+              self->OnPeerHello();
+            });
       });
 }
 
@@ -156,8 +159,8 @@ void PeerConnection::OnPeerHello() {
     m_peer = presented;
     m_identified = true;
   } else if (presented != m_peer) {
-    return Fail(Status(Code::kUnknownSigner, "dialled peer answered with another identity " +
-                                                 ShortKey(presented)),
+    return Fail(Status(Code::kUnknownSigner,
+                       "dialled peer answered with another identity " + ShortKey(presented)),
                 &counters.handshakes_failed);
   }
   m_sealer.emplace(m_handshake->TakeSealer());
@@ -289,9 +292,9 @@ void PeerConnection::OnRecord() {
       }
       break;
     default:
-      return Fail(Status(Code::kMalformed, "unexpected record kind " +
-                                               std::to_string(int{plaintext[0]})),
-                  &counters.malformed_frames);
+      return Fail(
+          Status(Code::kMalformed, "unexpected record kind " + std::to_string(int{plaintext[0]})),
+          &counters.malformed_frames);
   }
   if (m_state == State::kEstablished) ReadRecordLength();
 }
@@ -360,21 +363,22 @@ void PeerConnection::StartWrite(Bytes bytes, bool is_data) {
     self->m_write_started = Clock::now();
     return ec ? 0 : kTransferStep;
   };
-  asio::async_write(
-      m_socket, asio::buffer(m_write_buffer), progress,
-      [self = shared_from_this()](ErrorCode ec, size_t) {
-        if (self->m_state == State::kClosed) return;
-        if (ec) {
-          bool in_handshake = self->m_state != State::kEstablished;
-          return self->Fail(Status(Code::kUnavailable, "write failed: " + ec.message()),
+  asio::async_write(m_socket, asio::buffer(m_write_buffer), progress,
+                    [self = shared_from_this()](ErrorCode ec, size_t) {
+                      if (self->m_state == State::kClosed) return;
+                      if (ec) {
+                        bool in_handshake = self->m_state != State::kEstablished;
+                        return self->Fail(
+                            Status(Code::kUnavailable, "write failed: " + ec.message()),
                             in_handshake ? &self->m_owner->counters().handshakes_failed : nullptr);
-        }
-        self->m_writing = false;
-        self->m_last_write = Clock::now();
-        if (self->m_write_is_data) self->m_owner->counters().frames_sent++;
-        if (self->m_write_buffer.capacity() > kKeepBufferBytes) Bytes().swap(self->m_write_buffer);
-        self->PumpWrites();
-      });
+                      }
+                      self->m_writing = false;
+                      self->m_last_write = Clock::now();
+                      if (self->m_write_is_data) self->m_owner->counters().frames_sent++;
+                      if (self->m_write_buffer.capacity() > kKeepBufferBytes)
+                        Bytes().swap(self->m_write_buffer);
+                      self->PumpWrites();
+                    });
 }
 
 void PeerConnection::Fail(const Status& why, std::atomic<uint64_t>* counter) {

@@ -35,7 +35,9 @@ constexpr std::string_view kComponent = "net";
 constexpr size_t kMaxPendingInbound = 64;
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 
-std::string ShortKey(const crypto::PublicKey& key) { return ToHex(key).substr(0, 16); }
+std::string ShortKey(const crypto::PublicKey& key) {
+  return ToHex(key).substr(0, 16);
+}
 
 crypto::KeyPair CopyKey(const crypto::KeyPair& key) {
   std::array<uint8_t, crypto::kSeedSize> seed;
@@ -142,7 +144,7 @@ struct PeerNetwork::Impl final : PeerConnection::Owner, std::enable_shared_from_
   mutable std::mutex m_mutex;  // guards what follows, including every call on the acceptor/timers
   tcp::acceptor m_acceptor;
   asio::steady_timer m_accept_retry;
-  std::map<crypto::PublicKey, PeerState> m_peers;  // the keys are fixed at construction
+  std::map<crypto::PublicKey, PeerState> m_peers;     // the keys are fixed at construction
   std::unordered_map<PeerConnection*, Link> m_links;  // every live link, for Stop
   std::unordered_set<PeerConnection*> m_pending_inbound;
   std::deque<std::pair<crypto::PublicKey, bool>> m_events;
@@ -420,7 +422,9 @@ PeerNetwork::PeerNetwork(asio::io_context& io, const crypto::KeyPair& identity,
     : m_impl(std::make_shared<Impl>(io, identity, std::move(chain_id), std::move(peers),
                                     std::move(options))) {}
 
-PeerNetwork::~PeerNetwork() { Stop(); }
+PeerNetwork::~PeerNetwork() {
+  Stop();
+}
 
 void PeerNetwork::SetReceiveHandler(ReceiveHandler handler) {
   m_impl->m_receive_handler = std::move(handler);
@@ -428,13 +432,21 @@ void PeerNetwork::SetReceiveHandler(ReceiveHandler handler) {
 void PeerNetwork::SetPeerEventHandler(PeerEventHandler handler) {
   m_impl->m_event_handler = std::move(handler);
 }
-Status PeerNetwork::Start() { return m_impl->Start(); }
-void PeerNetwork::Stop() { m_impl->Stop(); }
-uint16_t PeerNetwork::listen_port() const { return m_impl->m_port.load(); }
+Status PeerNetwork::Start() {
+  return m_impl->Start();
+}
+void PeerNetwork::Stop() {
+  m_impl->Stop();
+}
+uint16_t PeerNetwork::listen_port() const {
+  return m_impl->m_port.load();
+}
 void PeerNetwork::Send(const crypto::PublicKey& peer, Bytes payload) {
   m_impl->Send(peer, std::move(payload));
 }
-void PeerNetwork::Broadcast(Bytes payload) { m_impl->Broadcast(std::move(payload)); }
+void PeerNetwork::Broadcast(Bytes payload) {
+  m_impl->Broadcast(std::move(payload));
+}
 std::vector<crypto::PublicKey> PeerNetwork::ConnectedPeers() const {
   return m_impl->ConnectedPeers();
 }

@@ -28,7 +28,7 @@ namespace covalue::net {
 struct PeerAddress {
   std::string name;  // for logs
   crypto::PublicKey key;
-  std::string host;  // a name or an address to dial
+  std::string host;   // a name or an address to dial
   uint16_t port = 0;  // 0: we never dial it, it dials us (e.g. a follower behind NAT)
 };
 
@@ -59,7 +59,7 @@ struct PeerNetworkCounters {
   uint64_t frames_sent = 0;
   uint64_t frames_received = 0;
   uint64_t frames_dropped_queue_full = 0;
-  uint64_t reconnects = 0;  // dials after the first one to a peer
+  uint64_t reconnects = 0;                    // dials after the first one to a peer
   uint64_t frames_dropped_not_connected = 0;  // Send to a peer without a link
   uint64_t frames_dropped_too_large = 0;      // Send of a payload over max_frame_bytes
 };

@@ -403,8 +403,7 @@ TEST_CASE("garbage from one socket disconnects it while the real peers keep exch
   PeerNetworkOptions options = FastOptions();
   options.max_frame_bytes = 1 << 20;
   TestNode b(io.io(), "b", {Address(KeyFromLabel("a"), "a", 0)});
-  TestNode a(io.io(), "a", {Address(b.key, "b", b.port()), Address(tester, "tester", 0)},
-             options);
+  TestNode a(io.io(), "a", {Address(b.key, "b", b.port()), Address(tester, "tester", 0)}, options);
   REQUIRE(WaitUntil([&] { return a.ConnectedTo(b) && b.ConnectedTo(a); }));
   int round = 0;
   auto still_exchanging = [&] {
