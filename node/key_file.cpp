@@ -206,12 +206,6 @@ Result<Bytes> HexField(const json& object, const char* name, const std::string& 
   return std::move(bytes).value();
 }
 
-// The parsed document with its header checked, and the public key it names.
-struct ParsedKeyFile {
-  json document;
-  crypto::PublicKey public_key{};
-};
-
 // Wipes every string in a parsed document (the seed's hex lives in one of them).
 void WipeDocument(json* document) {
   if (document->is_string()) {
@@ -221,6 +215,17 @@ void WipeDocument(json* document) {
     for (auto& child : *document) WipeDocument(&child);
   }
 }
+
+// The parsed document with its header checked, and the public key it names. Wipes the
+// document when it goes away, however the reading ends.
+struct ParsedKeyFile {
+  ParsedKeyFile() = default;
+  ParsedKeyFile(const ParsedKeyFile&) = delete;
+  ParsedKeyFile& operator=(const ParsedKeyFile&) = delete;
+  ~ParsedKeyFile() { WipeDocument(&document); }
+  json document;
+  crypto::PublicKey public_key{};
+};
 
 Status ParseHeader(std::string& text, const std::string& path, ParsedKeyFile* parsed) {
   parsed->document = json::parse(text, /*cb=*/nullptr, /*allow_exceptions=*/false);
@@ -377,10 +382,6 @@ Status WriteKeyFile(const std::string& path, const crypto::KeyPair& key,
 Result<crypto::KeyPair> ReadKeyFile(const std::string& path,
                                     const std::optional<std::string>& passphrase) {
   ParsedKeyFile parsed;
-  struct WipeParsed {
-    ParsedKeyFile* parsed;
-    ~WipeParsed() { WipeDocument(&parsed->document); }
-  } wipe_parsed{&parsed};
   try {
     COVALUE_RETURN_IF_ERROR(LoadHeader(path, &parsed));
     return KeyFromParsed(parsed, path, passphrase);
@@ -392,10 +393,6 @@ Result<crypto::KeyPair> ReadKeyFile(const std::string& path,
 
 Result<crypto::PublicKey> ReadPublicKey(const std::string& path) {
   ParsedKeyFile parsed;
-  struct WipeParsed {
-    ParsedKeyFile* parsed;
-    ~WipeParsed() { WipeDocument(&parsed->document); }
-  } wipe_parsed{&parsed};
   try {
     COVALUE_RETURN_IF_ERROR(LoadHeader(path, &parsed));
     return parsed.public_key;
