@@ -259,6 +259,13 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
   std::vector<Hash32> ids;
   for (const auto& executed : built.execution.txs) ids.push_back(executed.tx_id);
   m_mempool.Remove(ids);
+  // Whoever proposes, transactions that expired while waiting leave every node's mempool
+  // (a follower never builds a block that would drop them).
+  for (const auto& id : m_mempool.RemoveExpired(commit.height + 1)) {
+    if (m_hooks.on_rejected) {
+      m_hooks.on_rejected(id, Status(Code::kExpired, "expired before it was included in a block"));
+    }
+  }
   {
     std::lock_guard<std::mutex> lock(m_counters_mutex);
     ++m_counters.heights_committed;

@@ -44,6 +44,18 @@ void Mempool::Remove(const std::vector<Hash32>& tx_ids) {
   });
 }
 
+std::vector<Hash32> Mempool::RemoveExpired(uint64_t next_height) {
+  std::vector<Hash32> expired;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (const auto& entry : m_queue) {
+      if (entry.tx.expiry_height < next_height) expired.push_back(entry.id);
+    }
+  }
+  Remove(expired);
+  return expired;
+}
+
 bool Mempool::Contains(const Hash32& tx_id) const {
   std::lock_guard<std::mutex> lock(m_mutex);
   return m_ids.count(tx_id) != 0;

@@ -26,6 +26,9 @@ class Mempool {
   std::vector<ledger::Transaction> Peek(size_t max) const;
   // Drops these ids (committed or rejected in a block).
   void Remove(const std::vector<Hash32>& tx_ids);
+  // Drops and returns the ids of transactions that can no longer commit at `next_height`
+  // or later (expiry_height < next_height).
+  std::vector<Hash32> RemoveExpired(uint64_t next_height);
   bool Contains(const Hash32& tx_id) const;
   // True if exactly this transaction, signatures included, is pending (its signatures were
   // verified when it was admitted).
