@@ -8,8 +8,9 @@
 namespace covalue::consensus {
 namespace {
 
-constexpr uint32_t kMaxRoundsAhead = 10000;    // votes for rounds further ahead are dropped
-constexpr size_t kMaxBufferedNextHeight = 4096;
+constexpr uint32_t kMaxRoundsAhead = 1000;     // votes for rounds further ahead are dropped
+constexpr size_t kMaxBufferedNextHeight = 1024;
+constexpr size_t kMaxBufferedNextHeightBytes = 32u << 20;
 // Rule ids for "for the first time" bookkeeping.
 constexpr uint8_t kRulePrevoteTimeout = 34;
 constexpr uint8_t kRuleLock = 36;
@@ -101,9 +102,9 @@ std::vector<Action> Engine::Step(const Event& event) {
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, ProposalReceived>) {
-          OnProposal(e.proposal);
+          OnProposal(e.proposal, out);
         } else if constexpr (std::is_same_v<T, VoteReceived>) {
-          OnVote(e.vote);
+          OnVote(e.vote, out);
         } else if constexpr (std::is_same_v<T, TimeoutFired>) {
           OnTimeout(e, out);
         } else if constexpr (std::is_same_v<T, ValueReady>) {
@@ -194,7 +195,7 @@ void Engine::NoteSender(uint64_t height, uint32_t round, uint32_t validator) {
   seen = std::max(seen, height);
 }
 
-void Engine::OnProposal(const Proposal& proposal) {
+void Engine::OnProposal(const Proposal& proposal, Actions& out) {
   if (proposal.height < m_height) {
     ++m_counters.stale_messages;
     return;
@@ -205,20 +206,39 @@ void Engine::OnProposal(const Proposal& proposal) {
     return;
   }
   if (proposal.height > m_height) {
-    if (proposal.height == m_height + 1 && m_next_height.size() < kMaxBufferedNextHeight) {
-      m_next_height.push_back(proposal);
-    }
+    // Only the first rounds of the next height are worth keeping: later ones are re-sent.
+    if (proposal.height == m_height + 1 && proposal.round <= 1) BufferNextHeight(proposal);
     NoteSender(proposal.height, proposal.round, proposal.proposer);
     return;
   }
-  if (proposal.round > m_round + kMaxRoundsAhead) return;
+  NoteSender(proposal.height, proposal.round, proposal.proposer);
+  // Values are kept for this round and the next only (a proposal is up to 16 MiB); a later
+  // round's proposal is re-sent by its proposer once this validator gets there.
+  if (proposal.round > m_round + 1) return;
   m_wake_pending = true;
   auto [it, inserted] = m_proposals.emplace(proposal.round, proposal);
-  if (!inserted && it->second.value_id != proposal.value_id) ++m_counters.equivocations;
-  NoteSender(proposal.height, proposal.round, proposal.proposer);
+  if (inserted) {
+    out.push_back(RecordInput{proposal});
+  } else if (it->second.value_id != proposal.value_id) {
+    ++m_counters.equivocations;
+  }
 }
 
-void Engine::OnVote(const Vote& vote) {
+void Engine::BufferNextHeight(const Message& message) {
+  size_t bytes = 0;
+  if (const auto* p = std::get_if<Proposal>(&message)) bytes = p->value.size();
+  if (m_next_height.size() >= kMaxBufferedNextHeight ||
+      m_next_height_bytes + bytes > kMaxBufferedNextHeightBytes) {
+    return;
+  }
+  for (const auto& held : m_next_height) {
+    if (held == message) return;  // a retransmission
+  }
+  m_next_height_bytes += bytes;
+  m_next_height.push_back(message);
+}
+
+void Engine::OnVote(const Vote& vote, Actions& out) {
   if (vote.height < m_height) {
     ++m_counters.stale_messages;
     return;
@@ -228,16 +248,18 @@ void Engine::OnVote(const Vote& vote) {
     return;
   }
   if (vote.height > m_height) {
-    if (vote.height == m_height + 1 && m_next_height.size() < kMaxBufferedNextHeight) {
-      m_next_height.push_back(vote);
-    }
+    if (vote.height == m_height + 1 && vote.round <= 1) BufferNextHeight(vote);
     NoteSender(vote.height, vote.round, vote.validator);
     return;
   }
+  NoteSender(vote.height, vote.round, vote.validator);
   if (vote.round > m_round + kMaxRoundsAhead) return;
   m_wake_pending = true;
-  if (m_votes.Add(vote) == VoteBook::AddResult::kConflicting) ++m_counters.equivocations;
-  NoteSender(vote.height, vote.round, vote.validator);
+  auto added = m_votes.Add(vote);
+  if (added == VoteBook::AddResult::kConflicting) ++m_counters.equivocations;
+  if (added == VoteBook::AddResult::kAdded || added == VoteBook::AddResult::kConflicting) {
+    out.push_back(RecordInput{vote});
+  }
 }
 
 void Engine::OnTimeout(const TimeoutFired& timeout, Actions& out) {
@@ -352,25 +374,28 @@ void Engine::EnterHeight(uint64_t height, Actions& out) {
   }
   std::vector<Message> buffered = std::move(m_next_height);
   m_next_height.clear();
+  m_next_height_bytes = 0;
   for (const auto& message : buffered) {
     if (const auto* p = std::get_if<Proposal>(&message)) {
-      OnProposal(*p);
+      OnProposal(*p, out);
     } else {
-      OnVote(std::get<Vote>(message));
+      OnVote(std::get<Vote>(message), out);
     }
   }
 }
 
 void Engine::Evaluate(Actions& out) {
-  if (m_wake_pending) {
-    m_wake_pending = false;
-    Wake(out);
-  }
-  if (m_idle) return;
   const size_t quorum = Quorum();
   bool progress = true;
   while (progress) {
     progress = false;
+    // A message of this height wakes an idle height (also after a decision in this loop:
+    // the next height's buffered messages were just replayed).
+    if (m_wake_pending) {
+      m_wake_pending = false;
+      Wake(out);
+    }
+    if (m_idle) return;
     // L55: f+1 validators speak of a later round: go there.
     for (const auto& [round, senders] : m_round_senders) {
       if (round > m_round && senders.size() > m_validators.MaxFaulty()) {

@@ -76,8 +76,11 @@ struct Commit { uint64_t height; Hash32 value_id; Bytes value; CommitCertificate
 // The network is ahead (f+1 validators speak of `height` or later): fetch decided blocks
 // from `from_height` on and feed them back as DecisionLearnt.
 struct RequestSync { uint64_t from_height; };
+// A message the engine accepted as new for its current height (verified, not a duplicate):
+// the host may log it and step it in again after a restart (the consensus WAL).
+struct RecordInput { Message message; };
 using Action = std::variant<Broadcast, ScheduleTimeout, PersistSafetyState, RequestValue,
-                            ValidateValue, Commit, RequestSync>;
+                            ValidateValue, Commit, RequestSync, RecordInput>;
 
 struct EngineCounters {
   uint64_t invalid_messages = 0;  // bad signature, non-validator, malformed
@@ -113,8 +116,9 @@ class Engine {
   // its line in the paper).
   void StartRound(uint32_t round, Actions& out);
   void Evaluate(Actions& out);
-  void OnProposal(const Proposal& proposal);
-  void OnVote(const Vote& vote);
+  void OnProposal(const Proposal& proposal, Actions& out);
+  void BufferNextHeight(const Message& message);
+  void OnVote(const Vote& vote, Actions& out);
   void OnTimeout(const TimeoutFired& timeout, Actions& out);
   void OnValueReady(const ValueReady& ready, Actions& out);
   void OnDecisionLearnt(const DecisionLearnt& learnt, Actions& out);
@@ -166,6 +170,7 @@ class Engine {
   // After a restart: re-sends the vote last persisted at this height and round.
   void ResumeLastVote(Actions& out);
   std::vector<Message> m_next_height;  // messages for height + 1, replayed after deciding
+  size_t m_next_height_bytes = 0;
 };
 
 }  // namespace covalue::consensus

@@ -24,8 +24,13 @@ Result<BlockExecution> ExecuteBlock(const LedgerReader& base, const BlockContext
   BlockExecution execution;
   StateOverlay block_state(base);
   AdmissionContext admission{context.chain_id, context.height, context.params, true};
+  uint64_t block_bytes = 0;
   for (auto& tx : candidates) {
     if (execution.txs.size() >= context.params.max_block_txs) break;
+    // A transaction that would overflow the block waits for the next one (a block that
+    // holds nothing else takes it: every transaction is far below the limit).
+    uint64_t tx_bytes = ledger::EncodeTransaction(tx).size();
+    if (block_bytes + tx_bytes > context.params.max_block_bytes) break;
     Hash32 tx_id = ledger::TxId(tx);
     admission.verify_signatures = !(context.is_verified && context.is_verified(tx, tx_id));
     auto members = AdmitTransaction(tx, tx_id, admission, block_state);
@@ -48,6 +53,7 @@ Result<BlockExecution> ExecuteBlock(const LedgerReader& base, const BlockContext
       for (const auto& e : outcome.entities) listed = listed || e == entity;
       if (!listed) outcome.entities.push_back(entity);
     }
+    block_bytes += tx_bytes;
     execution.txs.push_back({std::move(tx), tx_id, std::move(outcome)});
   }
   execution.changes = block_state.changes();

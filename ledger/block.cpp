@@ -93,8 +93,18 @@ Bytes EncodeLogLeaf(uint64_t height, uint32_t index, const Hash32& tx_id, const 
 Hash32 TransactionsRoot(const std::vector<Transaction>& txs) {
   std::vector<Hash32> leaves;
   leaves.reserve(txs.size());
-  for (const auto& tx : txs) leaves.push_back(crypto::MerkleLeafHash(TxId(tx)));
+  for (const auto& tx : txs) leaves.push_back(crypto::MerkleLeafHash(EncodeTransaction(tx)));
   return crypto::MerkleRootOfLeafHashes(leaves);
+}
+
+Status CheckBlockBody(const Block& block) {
+  if (block.results.size() != block.txs.size()) {
+    return Status(Code::kMalformed, "block has a result count unlike its transaction count");
+  }
+  if (TransactionsRoot(block.txs) != block.header.txs_root) {
+    return Status(Code::kMalformed, "block transactions do not match the header's root");
+  }
+  return Status::Ok();
 }
 
 }  // namespace covalue::ledger

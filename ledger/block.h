@@ -22,7 +22,7 @@ struct BlockHeader {
   uint64_t height = 0;
   int64_t time_ms = 0;     // proposer's clock, strictly increasing along the chain
   Hash32 previous_id{};    // the genesis hash for height 1
-  Hash32 txs_root{};       // RFC 6962 root over this block's transaction ids
+  Hash32 txs_root{};       // RFC 6962 root over this block's encoded transactions (signatures too)
   Hash32 log_root{};       // root of the Merkle log of all (transaction, result) leaves so far
   uint64_t log_size = 0;   // leaves in that log
   Hash32 state_root{};     // state commitment after this block (docs/spec/storage.md)
@@ -49,7 +49,13 @@ Result<Block> DecodeBlock(ByteView bytes);
 //   u64 height ‖ u32 index ‖ hash32 tx id ‖ hash32 SHA-256(encoded result)
 Bytes EncodeLogLeaf(uint64_t height, uint32_t index, const Hash32& tx_id, const TxResult& result);
 
-// RFC 6962 root over the transaction ids (leaf i = tx id i).
+// RFC 6962 root whose leaf i is the full encoding of transaction i, signatures included,
+// so the block id pins every byte of the block's transactions.
 Hash32 TransactionsRoot(const std::vector<Transaction>& txs);
+
+// The body of `block` is the one its header names: a result per transaction and the
+// transactions' root equal to the header's. (Results are not named by the header
+// directly; they follow from execution and are checked through the log root.)
+Status CheckBlockBody(const Block& block);
 
 }  // namespace covalue::ledger

@@ -58,6 +58,10 @@ Status ValidateGenesis(const Genesis& g) {
   if (g.params.max_block_txs == 0 || g.params.max_block_txs > kMaxBlockTxs) {
     return Status(Code::kInvalidArgument, "max_block_txs must be 1.." + std::to_string(kMaxBlockTxs));
   }
+  if (g.params.max_block_bytes < 64 * 1024 || g.params.max_block_bytes > kMaxBlockBytesLimit) {
+    return Status(Code::kInvalidArgument, "max_block_bytes must be 64 KiB.." +
+                                              std::to_string(kMaxBlockBytesLimit));
+  }
   if (g.params.max_tx_lifetime == 0) {
     return Status(Code::kInvalidArgument, "max_tx_lifetime must be positive");
   }
@@ -82,6 +86,7 @@ Bytes EncodeGenesis(const Genesis& g) {
     w.Raw(v.key);
   }
   w.U32(g.params.max_block_txs);
+  w.U64(g.params.max_block_bytes);
   w.U64(g.params.max_tx_lifetime);
   return std::move(w).Take();
 }

@@ -33,8 +33,11 @@ struct GenesisMember {
   bool operator==(const GenesisMember&) const = default;
 };
 
+inline constexpr uint64_t kMaxBlockBytesLimit = 15u << 20;  // under the consensus value limit
+
 struct ChainParams {
   uint32_t max_block_txs = 2000;
+  uint64_t max_block_bytes = 8u << 20;  // encoded transactions per block
   uint64_t max_tx_lifetime = 1000;  // expiry_height may be at most height + this
   bool operator==(const ChainParams&) const = default;
 };

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "consensus/commit_certificate.h"
@@ -34,12 +35,16 @@ Result<BuiltBlock> BuildBlock(const ChainStore& store, const ledger::Genesis& ge
                               std::vector<ledger::Transaction> candidates,
                               const VerifiedPredicate& is_verified);
 
-// Re-executes `proposed` on the head of `store`: every transaction must be admitted, and
-// the header must equal the one this node computes. kInvalidArgument names the first field
-// that differs.
+// Re-executes `proposed` on the head of `store`. kMalformed if its body is not the one its
+// header names (ledger::CheckBlockBody); kInvalidArgument if its time does not increase or
+// is after `latest_time_ms` (set when judging a proposal: the local clock plus the allowed
+// drift), its proposer is not a validator, a transaction is not admissible, or a header
+// field differs from this node's execution (named). The proposed results are replaced by
+// this node's own.
 Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& genesis,
                                const ledger::Block& proposed,
-                               const VerifiedPredicate& is_verified);
+                               const VerifiedPredicate& is_verified,
+                               std::optional<int64_t> latest_time_ms = std::nullopt);
 
 // Commits `built` with `certificate` (which the caller verified) in one synced batch.
 Status CommitBuiltBlock(ChainStore& store, BuiltBlock built,

@@ -9,6 +9,11 @@ namespace {
 
 constexpr uint32_t kSyncBatch = 32;
 constexpr size_t kSyncMaxBytes = 16u << 20;
+// The WAL of one height holds at most this many messages (a stalled height keeps going
+// without it; the log only speeds up recovery).
+constexpr uint64_t kMaxWalEntriesPerHeight = 20000;
+// A proposal whose block time is further ahead of this node's clock is refused.
+constexpr int64_t kMaxClockDriftMs = 30000;
 
 // A node that cannot make its safety state or a decided block durable must not go on: it
 // could sign against a state it forgot, or answer from a chain it did not store. Crashing
@@ -45,7 +50,9 @@ Status ConsensusDriver::Start() {
                                                  safety.value_or(consensus::SafetyState{}));
   boost::asio::post(m_strand, [this, wal = std::move(wal)] {
     Run(m_engine->Start());
-    // Messages received for this height before a restart, in the order they came.
+    // Messages received for this height before a restart, in the order they came (not
+    // logged again).
+    m_replaying_wal = true;
     for (const auto& bytes : wal) {
       auto message = consensus::DecodeMessage(bytes);
       if (!message.ok()) continue;
@@ -55,6 +62,7 @@ Status ConsensusDriver::Start() {
         Handle(consensus::VoteReceived{std::get<consensus::Vote>(*message)});
       }
     }
+    m_replaying_wal = false;
     if (m_mempool.size() > 0) Handle(consensus::TxsAvailable{});
   });
   return Status::Ok();
@@ -71,13 +79,21 @@ void ConsensusDriver::Stop() {
 void ConsensusDriver::OnConsensusMessage(consensus::Message message) {
   boost::asio::post(m_strand, [this, message = std::move(message)] {
     if (m_stopped) return;
-    uint64_t height = std::visit([](const auto& m) { return m.height; }, message);
-    if (height == m_engine->height()) {
-      // Unsynced: the next synced write (the safety state, before any vote) covers it.
-      Status logged = m_store.AppendConsensusWal(height, consensus::EncodeMessage(message));
-      if (!logged.ok()) Fatal("consensus WAL", logged);
-    }
     if (const auto* p = std::get_if<consensus::Proposal>(&message)) {
+      // The proposal signs only the block id: make sure the bytes are the block that id
+      // names before the engine keeps them (a peer could relay a signed proposal with
+      // another body; the engine keeps the first copy it sees).
+      auto key = std::make_tuple(p->height, p->round, p->value_id);
+      if (!m_checked_proposals.count(key)) {
+        auto block = DecodeBlockValue(p->value);
+        if (!block.ok() || ledger::BlockId(block->header) != p->value_id ||
+            !ledger::CheckBlockBody(*block).ok()) {
+          std::lock_guard<std::mutex> lock(m_counters_mutex);
+          ++m_counters.invalid_proposals;
+          return;
+        }
+        if (p->height == m_engine->height()) m_checked_proposals.insert(key);
+      }
       Handle(consensus::ProposalReceived{*p});
     } else {
       Handle(consensus::VoteReceived{std::get<consensus::Vote>(message)});
@@ -97,8 +113,9 @@ void ConsensusDriver::OnSyncResponse(const crypto::PublicKey& from, SyncResponse
     size_t applied = 0;
     for (const auto& block : response.blocks) {
       if (block.header.height != m_engine->height()) continue;
-      if (ledger::BlockId(block.header) != block.certificate.block_id) {
-        Log(LogLevel::kWarn, "sync", "a peer sent a block whose id differs from its certificate",
+      if (ledger::BlockId(block.header) != block.certificate.block_id ||
+          !ledger::CheckBlockBody(block).ok()) {
+        Log(LogLevel::kWarn, "sync", "a peer sent a block that is not the one its certificate names",
             {{"peer", ToHex(from)}, {"height", std::to_string(block.header.height)}});
         break;
       }
@@ -165,12 +182,27 @@ void ConsensusDriver::Run(std::vector<consensus::Action> actions) {
             CommitDecided(a);
           } else if constexpr (std::is_same_v<T, consensus::RequestSync>) {
             RequestSync(a.from_height);
+          } else if constexpr (std::is_same_v<T, consensus::RecordInput>) {
+            RecordInput(a.message);
           }
         },
         action);
   }
   m_height.store(m_engine->height());
   m_round.store(m_engine->round());
+}
+
+void ConsensusDriver::RecordInput(const consensus::Message& message) {
+  if (m_replaying_wal) return;
+  uint64_t height = std::visit([](const auto& m) { return m.height; }, message);
+  if (height != m_wal_height) {
+    m_wal_height = height;
+    m_wal_entries = 0;
+  }
+  if (++m_wal_entries > kMaxWalEntriesPerHeight) return;
+  // Unsynced: the next synced write (the safety state, before any vote) covers it.
+  Status logged = m_store.AppendConsensusWal(height, consensus::EncodeMessage(message));
+  if (!logged.ok()) Fatal("consensus WAL", logged);
 }
 
 void ConsensusDriver::Schedule(const consensus::ScheduleTimeout& timeout) {
@@ -217,7 +249,8 @@ void ConsensusDriver::ValidateValue(const consensus::ValidateValue& request) {
     auto built = ReplayBlock(m_store, m_genesis, *block,
                              [this](const ledger::Transaction& tx, const Hash32& id) {
                                return m_mempool.ContainsExact(tx, id);
-                             });
+                             },
+                             m_clock.NowMillis() + kMaxClockDriftMs);
     if (built.ok()) {
       m_built.emplace(request.value_id, std::move(built).value());
       valid = true;
@@ -253,6 +286,7 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
     built = std::move(replayed).value();
   }
   m_built.clear();
+  m_checked_proposals.clear();
   Status committed = CommitBuiltBlock(m_store, built, commit.certificate);
   if (!committed.ok()) Fatal("commit", committed);
   built.block.certificate = commit.certificate;

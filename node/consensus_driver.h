@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include <boost/asio.hpp>
 
@@ -76,6 +77,7 @@ class ConsensusDriver {
   void ValidateValue(const consensus::ValidateValue& request);
   void CommitDecided(const consensus::Commit& commit);
   void RequestSync(uint64_t from_height);
+  void RecordInput(const consensus::Message& message);
   void Schedule(const consensus::ScheduleTimeout& timeout);
 
   boost::asio::io_context& m_io;
@@ -94,6 +96,11 @@ class ConsensusDriver {
   std::map<Hash32, BuiltBlock> m_built;  // blocks of the current height by id, executed once
   std::set<std::shared_ptr<boost::asio::steady_timer>> m_timers;
   size_t m_next_sync_peer = 0;
+  // Proposals of the current height whose bytes were checked against their block id.
+  std::set<std::tuple<uint64_t, uint32_t, Hash32>> m_checked_proposals;
+  bool m_replaying_wal = false;
+  uint64_t m_wal_height = 0;
+  uint64_t m_wal_entries = 0;
   bool m_stopped = false;
   Counters m_counters;
 

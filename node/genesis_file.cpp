@@ -31,6 +31,7 @@ Json GenesisToJson(const ledger::Genesis& g) {
           {"validators", validators},
           {"params",
            {{"max_block_txs", g.params.max_block_txs},
+            {"max_block_bytes", g.params.max_block_bytes},
             {"max_tx_lifetime", g.params.max_tx_lifetime}}}};
 }
 
@@ -81,6 +82,8 @@ Result<ledger::Genesis> GenesisFromJson(const Json& json) {
     COVALUE_ASSIGN_OR_RETURN(uint64_t max_block_txs, UintField(p, "max_block_txs", g.params.max_block_txs));
     if (max_block_txs > UINT32_MAX) return Status(Code::kInvalidArgument, "max_block_txs too large");
     g.params.max_block_txs = static_cast<uint32_t>(max_block_txs);
+    COVALUE_ASSIGN_OR_RETURN(g.params.max_block_bytes,
+                             UintField(p, "max_block_bytes", g.params.max_block_bytes));
     COVALUE_ASSIGN_OR_RETURN(g.params.max_tx_lifetime,
                              UintField(p, "max_tx_lifetime", g.params.max_tx_lifetime));
   }

@@ -14,7 +14,9 @@ constexpr size_t kRememberedRejections = 10000;
 }
 
 struct Node::Waiter {
-  explicit Waiter(boost::asio::io_context& io, api::Responder r) : respond(std::move(r)), timer(io) {}
+  // The timer runs on its own strand: it is armed, fired and cancelled there only.
+  explicit Waiter(boost::asio::io_context& io, api::Responder r)
+      : respond(std::move(r)), timer(boost::asio::make_strand(io)) {}
   api::Responder respond;
   boost::asio::steady_timer timer;
   std::atomic<bool> done{false};
@@ -127,11 +129,14 @@ Status Node::Start(size_t io_threads) {
 
 void Node::Stop() {
   {
-    std::lock_guard<std::mutex> lock(m_stop_mutex);
-    if (m_stopped) return;
-    m_stopped = true;
+    std::unique_lock<std::mutex> lock(m_stop_mutex);
+    if (m_stopping) {
+      // Another thread is stopping: wait until it is done.
+      m_stop_cv.wait(lock, [this] { return m_stopped; });
+      return;
+    }
+    m_stopping = true;
   }
-  m_stop_cv.notify_all();
   if (m_driver) m_driver->Stop();
   if (m_network) m_network->Stop();
   if (m_http) m_http->Stop();
@@ -142,6 +147,11 @@ void Node::Stop() {
   }
   m_threads.clear();
   if (m_started) Log(LogLevel::kInfo, "node", "stopped", {{"name", m_config.name}});
+  {
+    std::lock_guard<std::mutex> lock(m_stop_mutex);
+    m_stopped = true;
+  }
+  m_stop_cv.notify_all();
 }
 
 void Node::WaitForStop() {
@@ -263,32 +273,35 @@ void Node::AddWaiter(const Hash32& tx_id, std::chrono::milliseconds timeout,
                      api::Responder respond) {
   auto waiter = std::make_shared<Waiter>(m_io, std::move(respond));
   std::string key = ToHex(tx_id);
-  {
-    std::lock_guard<std::mutex> lock(m_waiters_mutex);
-    m_waiters.emplace(key, waiter);
-  }
-  waiter->timer.expires_after(timeout);
-  waiter->timer.async_wait([this, waiter, key, timeout](const boost::system::error_code& error) {
-    if (error || waiter->done.exchange(true)) return;
-    {
-      std::lock_guard<std::mutex> lock(m_waiters_mutex);
-      auto [begin, end] = m_waiters.equal_range(key);
-      for (auto it = begin; it != end; ++it) {
-        if (it->second == waiter) {
-          m_waiters.erase(it);
-          break;
+  // Armed on the waiter's strand before anyone can find it to cancel it.
+  boost::asio::post(waiter->timer.get_executor(), [this, waiter, key, timeout, tx_id] {
+    waiter->timer.expires_after(timeout);
+    waiter->timer.async_wait([this, waiter, key, timeout](const boost::system::error_code& error) {
+      if (error || waiter->done.exchange(true)) return;
+      {
+        std::lock_guard<std::mutex> lock(m_waiters_mutex);
+        auto [begin, end] = m_waiters.equal_range(key);
+        for (auto it = begin; it != end; ++it) {
+          if (it->second == waiter) {
+            m_waiters.erase(it);
+            break;
+          }
         }
       }
+      waiter->respond(api::ErrorResponse(
+          Status(Code::kTimeout, "not committed within " + std::to_string(timeout.count()) +
+                                     " ms; still pending, query /v1/tx/" + key)));
+    });
+    {
+      std::lock_guard<std::mutex> lock(m_waiters_mutex);
+      m_waiters.emplace(key, waiter);
     }
-    waiter->respond(api::ErrorResponse(
-        Status(Code::kTimeout, "not committed within " + std::to_string(timeout.count()) +
-                                   " ms; still pending, query /v1/tx/" + key)));
+    // The transaction may have been decided between admission and now.
+    auto location = m_store->FindTx(tx_id);
+    if (location.ok() && *location) return Settle(tx_id, Status::Ok());
+    Status reason;
+    if (Stage(tx_id, &reason) == TxStage::kRejected) Settle(tx_id, reason);
   });
-  // The block may have been decided between admission and registering the waiter.
-  auto location = m_store->FindTx(tx_id);
-  if (location.ok() && *location) return Settle(tx_id, Status::Ok());
-  Status reason;
-  if (Stage(tx_id, &reason) == TxStage::kRejected) Settle(tx_id, reason);
 }
 
 void Node::Settle(const Hash32& tx_id, const Status& rejection) {

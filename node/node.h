@@ -41,7 +41,7 @@ class Node final : public LedgerService {
   Status Start(size_t io_threads = 2);
   // Stops accepting, finishes the block in progress, and joins the threads. Idempotent.
   void Stop();
-  // Blocks until Stop() has been called (e.g. from a signal handler thread).
+  // Blocks until Stop() has finished (called from another thread).
   void WaitForStop();
   uint16_t api_port() const;
   uint16_t p2p_port() const;
@@ -100,6 +100,7 @@ class Node final : public LedgerService {
 
   std::mutex m_stop_mutex;
   std::condition_variable m_stop_cv;
+  bool m_stopping = false;
   bool m_stopped = false;
   bool m_started = false;
 };

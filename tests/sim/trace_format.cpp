@@ -76,8 +76,10 @@ std::string DescribeAction(const consensus::Action& action) {
           out << "validate h=" << a.height << " " << Id(a.value_id);
         } else if constexpr (std::is_same_v<T, consensus::Commit>) {
           out << "COMMIT h=" << a.height << " " << Id(a.value_id) << " round " << a.certificate.round;
-        } else {
+        } else if constexpr (std::is_same_v<T, consensus::RequestSync>) {
           out << "request sync from " << a.from_height;
+        } else {
+          out << "record " << DescribeMessage(a.message);
         }
       },
       action);

@@ -359,13 +359,16 @@ TEST_CASE("Golden vectors: genesis", "[vectors]") {
                 ledger::kRoleMember | ledger::kRoleValidator,
                 {KeyFromLabel("maker").public_key(), KeyFromLabel("maker-2").public_key()}}};
   g.validators = {{"validator", KeyFromLabel("validator").public_key()}};
-  g.params = {500, 300};
+  g.params.max_block_txs = 500;
+  g.params.max_block_bytes = 1u << 20;
+  g.params.max_tx_lifetime = 300;
   REQUIRE(ledger::ValidateGenesis(g).ok());
   const char* inputs =
       "chain 'covalue-test', time 1600000000000, members analytics (member, "
       "[KeyFromLabel('analytics')]), auditor (auditor, [KeyFromLabel('auditor')]), maker "
       "(member|validator, [KeyFromLabel('maker'), KeyFromLabel('maker-2')]); validators "
-      "[validator: KeyFromLabel('validator')]; max_block_txs 500, max_tx_lifetime 300";
+      "[validator: KeyFromLabel('validator')]; max_block_txs 500, max_block_bytes 1048576, "
+      "max_tx_lifetime 300";
   VectorFile f{"genesis.json",
                "Genesis: u16 version ‖ string chain_id ‖ i64 time_ms ‖ u32 count ‖ members "
                "(string id ‖ u32 roles ‖ u32 count ‖ keys) ‖ u32 count ‖ validators (string name "
