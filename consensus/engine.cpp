@@ -11,6 +11,7 @@ namespace {
 constexpr uint32_t kMaxRoundsAhead = 1000;     // votes for rounds further ahead are dropped
 constexpr size_t kMaxBufferedNextHeight = 1024;
 constexpr size_t kMaxBufferedNextHeightBytes = 32u << 20;
+constexpr uint32_t kForgetAheadAfterTicks = 20;
 // Rule ids for "for the first time" bookkeeping.
 constexpr uint8_t kRulePrevoteTimeout = 34;
 constexpr uint8_t kRuleLock = 36;
@@ -191,8 +192,9 @@ void Engine::NoteSender(uint64_t height, uint32_t round, uint32_t validator) {
     return;
   }
   // A later height: remembered, so that the next retransmission tick asks for blocks.
-  uint64_t& seen = m_ahead[validator];
-  seen = std::max(seen, height);
+  Ahead& seen = m_ahead[validator];
+  seen.height = std::max(seen.height, height);
+  seen.ticks_since = 0;
 }
 
 void Engine::OnProposal(const Proposal& proposal, Actions& out) {
@@ -302,8 +304,13 @@ void Engine::Retransmit(Actions& out) {
       if (!sent_above) out.push_back(Broadcast{vote});
     }
   }
+  // A claim not repeated for a while is forgotten: a Byzantine validator's message for a
+  // height that never comes must not make us ask for blocks forever.
+  for (auto it = m_ahead.begin(); it != m_ahead.end();) {
+    it = ++it->second.ticks_since > kForgetAheadAfterTicks ? m_ahead.erase(it) : std::next(it);
+  }
   size_t ahead = 0;
-  for (const auto& [validator, height] : m_ahead) ahead += height > m_height ? 1 : 0;
+  for (const auto& [validator, claim] : m_ahead) ahead += claim.height > m_height ? 1 : 0;
   // One validator past us is enough to ask: it may be the only one that saw the decision,
   // and a Byzantine claim costs only a request (a synced block needs a valid certificate).
   if (ahead > 0) out.push_back(RequestSync{m_height});
@@ -363,7 +370,7 @@ void Engine::EnterHeight(uint64_t height, Actions& out) {
   m_validation_requested.clear();
   m_fired.clear();
   m_round_senders.clear();
-  std::erase_if(m_ahead, [&](const auto& entry) { return entry.second <= height; });
+  std::erase_if(m_ahead, [&](const auto& entry) { return entry.second.height <= height; });
   m_round = 0;
   m_step = Step::kPropose;
   m_wake_pending = false;

@@ -161,7 +161,11 @@ class Engine {
   std::set<Hash32> m_validation_requested;
   std::set<std::pair<uint32_t, uint8_t>> m_fired;                    // "for the first time" rules
   std::map<uint32_t, std::set<uint32_t>> m_round_senders;            // round skipping (line 55)
-  std::map<uint32_t, uint64_t> m_ahead;                              // validator -> a later height it spoke of
+  struct Ahead {
+    uint64_t height = 0;        // the latest height the validator spoke of
+    uint32_t ticks_since = 0;   // retransmission ticks since it last did
+  };
+  std::map<uint32_t, Ahead> m_ahead;  // validators that spoke of a later height
   bool m_value_requested = false;
   bool m_idle = false;
   bool m_wake_pending = false;  // a message of this height arrived  // wait_for_txs: the height has not started its rounds yet

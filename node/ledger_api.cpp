@@ -85,7 +85,7 @@ void HandleGetTx(LedgerService& service, const HttpRequest& request, Responder r
   auto location = service.store().FindTx(*id);
   if (!location.ok()) return respond(ErrorResponse(location.status()));
   if (*location) {
-    auto view = CommittedTxView(service.store(), *id, **location);
+    auto view = CommittedTxView(service.store(), **location);
     if (!view.ok()) return respond(ErrorResponse(view.status()));
     return respond(JsonResponse(200, *view));
   }
@@ -185,20 +185,23 @@ void HandleHistory(LedgerService& service, const HttpRequest& request, Responder
 
 }  // namespace
 
-Result<Json> CommittedTxView(const ChainStore& store, const Hash32& tx_id,
-                             const TxLocation& location) {
+Result<Json> CommittedTxView(const ChainStore& store, const TxLocation& location) {
   COVALUE_ASSIGN_OR_RETURN(auto block, store.GetBlock(location.height));
   if (!block || location.index >= block->txs.size()) {
     return Status(Code::kCorruption, "transaction index points past block " +
                                          std::to_string(location.height));
   }
-  return Json{{"tx_id", ToHex(tx_id)},
+  return CommittedTxView(*block, location.index);
+}
+
+Json CommittedTxView(const ledger::Block& block, uint32_t index) {
+  return Json{{"tx_id", ToHex(ledger::TxId(block.txs[index]))},
               {"status", "committed"},
-              {"height", location.height},
-              {"index", location.index},
-              {"block_id", ToHex(ledger::BlockId(block->header))},
-              {"tx", TransactionToJson(block->txs[location.index])},
-              {"result", TxResultToJson(block->results[location.index])}};
+              {"height", block.header.height},
+              {"index", index},
+              {"block_id", ToHex(ledger::BlockId(block.header))},
+              {"tx", TransactionToJson(block.txs[index])},
+              {"result", TxResultToJson(block.results[index])}};
 }
 
 api::Router BuildLedgerApi(LedgerService& service) {

@@ -12,7 +12,8 @@ namespace covalue::node {
 api::Router BuildLedgerApi(LedgerService& service);
 
 // {"tx_id", "status": "committed", "height", "index", "block_id", "tx", "result"}.
-Result<Json> CommittedTxView(const ChainStore& store, const Hash32& tx_id,
-                             const TxLocation& location);
+Result<Json> CommittedTxView(const ChainStore& store, const TxLocation& location);
+// The same view from a block in memory (index < block.txs.size()).
+Json CommittedTxView(const ledger::Block& block, uint32_t index);
 
 }  // namespace covalue::node

@@ -80,7 +80,7 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
     self->RememberRejection(id, reason);
     Log(LogLevel::kInfo, "chain", "transaction left out",
         {{"tx", ToHex(id)}, {"reason", reason.ToString()}});
-    self->Settle(id, reason);
+    self->Settle(id, api::ErrorResponse(reason));
   };
   node->m_driver = std::make_unique<ConsensusDriver>(
       node->m_io, *node->m_store, node->m_mempool, node->m_genesis, node->m_key, node->m_clock,
@@ -266,7 +266,10 @@ nlohmann::json Node::NodeStatus() const {
 }
 
 void Node::OnCommitted(const ledger::Block& block) {
-  for (const auto& tx : block.txs) Settle(ledger::TxId(tx), Status::Ok());
+  for (uint32_t i = 0; i < block.txs.size(); ++i) {
+    Hash32 id = ledger::TxId(block.txs[i]);
+    if (HasWaiters(id)) Settle(id, api::JsonResponse(200, CommittedTxView(block, i)));
+  }
 }
 
 void Node::AddWaiter(const Hash32& tx_id, std::chrono::milliseconds timeout,
@@ -298,30 +301,27 @@ void Node::AddWaiter(const Hash32& tx_id, std::chrono::milliseconds timeout,
     }
     // The transaction may have been decided between admission and now.
     auto location = m_store->FindTx(tx_id);
-    if (location.ok() && *location) return Settle(tx_id, Status::Ok());
+    if (location.ok() && *location) {
+      auto view = CommittedTxView(*m_store, **location);
+      return Settle(tx_id, view.ok() ? api::JsonResponse(200, *view) : api::ErrorResponse(view.status()));
+    }
     Status reason;
-    if (Stage(tx_id, &reason) == TxStage::kRejected) Settle(tx_id, reason);
+    if (Stage(tx_id, &reason) == TxStage::kRejected) Settle(tx_id, api::ErrorResponse(reason));
   });
 }
 
-void Node::Settle(const Hash32& tx_id, const Status& rejection) {
+bool Node::HasWaiters(const Hash32& tx_id) const {
+  std::lock_guard<std::mutex> lock(m_waiters_mutex);
+  return m_waiters.count(ToHex(tx_id)) != 0;
+}
+
+void Node::Settle(const Hash32& tx_id, const api::HttpResponse& response) {
   std::vector<std::shared_ptr<Waiter>> waiters;
   {
     std::lock_guard<std::mutex> lock(m_waiters_mutex);
     auto [begin, end] = m_waiters.equal_range(ToHex(tx_id));
     for (auto it = begin; it != end; ++it) waiters.push_back(it->second);
     m_waiters.erase(begin, end);
-  }
-  if (waiters.empty()) return;
-  api::HttpResponse response;
-  if (rejection.ok()) {
-    auto location = m_store->FindTx(tx_id);
-    Result<Json> view = location.ok() && *location
-                            ? CommittedTxView(*m_store, tx_id, **location)
-                            : Result<Json>(Status(Code::kInternal, "committed tx not found"));
-    response = view.ok() ? api::JsonResponse(200, *view) : api::ErrorResponse(view.status());
-  } else {
-    response = api::ErrorResponse(rejection);
   }
   for (auto& waiter : waiters) {
     if (waiter->done.exchange(true)) continue;

@@ -71,7 +71,9 @@ class Node final : public LedgerService {
   void OnPeerPayload(const crypto::PublicKey& from, Bytes payload);
   void OnCommitted(const ledger::Block& block);
   void AddWaiter(const Hash32& tx_id, std::chrono::milliseconds timeout, api::Responder respond);
-  void Settle(const Hash32& tx_id, const Status& rejection);
+  // Answers every waiter of `tx_id` with `response`.
+  void Settle(const Hash32& tx_id, const api::HttpResponse& response);
+  bool HasWaiters(const Hash32& tx_id) const;
   void RememberRejection(const Hash32& tx_id, const Status& reason);
 
   NodeConfig m_config;
