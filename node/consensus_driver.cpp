@@ -80,19 +80,16 @@ void ConsensusDriver::OnConsensusMessage(consensus::Message message) {
   boost::asio::post(m_strand, [this, message = std::move(message)] {
     if (m_stopped) return;
     if (const auto* p = std::get_if<consensus::Proposal>(&message)) {
-      // The proposal signs only the block id: make sure the bytes are the block that id
+      // The proposal signs only the block id: make sure these bytes are the block that id
       // names before the engine keeps them (a peer could relay a signed proposal with
-      // another body; the engine keeps the first copy it sees).
-      auto key = std::make_tuple(p->height, p->round, p->value_id);
-      if (!m_checked_proposals.count(key)) {
-        auto block = DecodeBlockValue(p->value);
-        if (!block.ok() || ledger::BlockId(block->header) != p->value_id ||
-            !ledger::CheckBlockBody(*block).ok()) {
-          std::lock_guard<std::mutex> lock(m_counters_mutex);
-          ++m_counters.invalid_proposals;
-          return;
-        }
-        if (p->height == m_engine->height()) m_checked_proposals.insert(key);
+      // another body; the engine keeps the first copy it sees). Every copy is checked:
+      // copies with one id may carry different bytes.
+      auto block = DecodeBlockValue(p->value);
+      if (!block.ok() || ledger::BlockId(block->header) != p->value_id ||
+          !ledger::CheckBlockBody(*block).ok()) {
+        std::lock_guard<std::mutex> lock(m_counters_mutex);
+        ++m_counters.invalid_proposals;
+        return;
       }
       Handle(consensus::ProposalReceived{*p});
     } else {
@@ -286,7 +283,6 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
     built = std::move(replayed).value();
   }
   m_built.clear();
-  m_checked_proposals.clear();
   Status committed = CommitBuiltBlock(m_store, built, commit.certificate);
   if (!committed.ok()) Fatal("commit", committed);
   built.block.certificate = commit.certificate;

@@ -96,8 +96,6 @@ class ConsensusDriver {
   std::map<Hash32, BuiltBlock> m_built;  // blocks of the current height by id, executed once
   std::set<std::shared_ptr<boost::asio::steady_timer>> m_timers;
   size_t m_next_sync_peer = 0;
-  // Proposals of the current height whose bytes were checked against their block id.
-  std::set<std::tuple<uint64_t, uint32_t, Hash32>> m_checked_proposals;
   bool m_replaying_wal = false;
   uint64_t m_wal_height = 0;
   uint64_t m_wal_entries = 0;
