@@ -7,6 +7,7 @@
 #include "contracts/executor.h"
 #include "contracts/member_record.h"
 #include "crypto/merkle.h"
+#include "node/block_builder.h"
 #include "tests/support/test_support.h"
 
 using namespace covalue;
@@ -178,4 +179,36 @@ TEST_CASE("replaying the stored blocks from genesis reproduces every root") {
     REQUIRE(replay.CommitBlock(b, *execution, log.new_nodes()).ok());
   }
   CHECK(replay.Head() == chain.store().Head());
+}
+
+TEST_CASE("a body that is not the one its header names is refused; results are recomputed") {
+  TestChain proposer;
+  TestChain validator;
+  auto tx = DatasetRegisterTx(proposer.key("maker"), "telemetry", 10);
+  ledger::Block block = proposer.Produce({tx}).block;
+  node::VerifiedPredicate verify_all;
+
+  SECTION("the honest body replays") {
+    CHECK(ledger::CheckBlockBody(block).ok());
+    CHECK(node::ReplayBlock(validator.store(), validator.genesis(), block, verify_all).ok());
+  }
+  SECTION("a changed signature changes the transactions root: malformed, not a state error") {
+    block.txs[0].signatures[0][3] ^= 1;
+    CHECK(ledger::CheckBlockBody(block).code() == Code::kMalformed);
+    CHECK(node::ReplayBlock(validator.store(), validator.genesis(), block, verify_all)
+              .status()
+              .code() == Code::kMalformed);
+  }
+  SECTION("forged results are replaced by the validator's own") {
+    block.results[0].message = "forged";
+    auto replayed = node::ReplayBlock(validator.store(), validator.genesis(), block, verify_all);
+    REQUIRE(replayed.ok());
+    CHECK(replayed->block.results[0].message.empty());
+    CHECK(replayed->block.results[0] == proposer.store().GetBlock(1).value()->results[0]);
+  }
+  SECTION("a block time too far ahead of the local clock is refused") {
+    auto replayed = node::ReplayBlock(validator.store(), validator.genesis(), block, verify_all,
+                                      block.header.time_ms - 1);
+    CHECK(replayed.status().code() == Code::kInvalidArgument);
+  }
 }
