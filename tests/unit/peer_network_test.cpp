@@ -318,8 +318,8 @@ TEST_CASE("two peers exchange frames both ways, in order, including 1 MiB") {
   TestNode b(io.io(), "b", {Address(KeyFromLabel("a"), "a", 0)});
   TestNode a(io.io(), "a", {Address(b.key, "b", b.port())});
   REQUIRE(WaitUntil([&] { return a.ConnectedTo(b) && b.ConnectedTo(a); }));
-  CHECK(a.inbox->SawEvent(b.key.public_key(), true));
-  CHECK(b.inbox->SawEvent(a.key.public_key(), true));
+  CHECK(WaitUntil([&] { return a.inbox->SawEvent(b.key.public_key(), true); }));
+  CHECK(WaitUntil([&] { return b.inbox->SawEvent(a.key.public_key(), true); }));
 
   constexpr uint32_t kFrames = 200;
   for (uint32_t i = 0; i < kFrames; ++i) {
@@ -473,7 +473,8 @@ TEST_CASE("handshakes and idle links time out") {
   REQUIRE(WaitUntil([&] { return a.network->ConnectedPeers().size() == 1; }));
   CHECK(idle.BytesUntilClosed().has_value());  // a's keepalives, then the close
   CHECK(WaitUntil([&] { return a.network->ConnectedPeers().empty(); }));
-  CHECK(a.inbox->SawEvent(tester.public_key(), false));
+  // The event handler runs after the link table changes: wait for it too.
+  CHECK(WaitUntil([&] { return a.inbox->SawEvent(tester.public_key(), false); }));
 }
 
 TEST_CASE("a peer that does not read loses its oldest queued frames, counted") {
@@ -501,8 +502,17 @@ TEST_CASE("after a peer restarts on the same port, the other side reconnects") {
 
   b.reset();  // stops it
   REQUIRE(WaitUntil([&] { return a.network->ConnectedPeers().empty(); }));
-  CHECK(a.inbox->SawEvent(b_key, false));
+  CHECK(WaitUntil([&] { return a.inbox->SawEvent(b_key, false); }));
 
+  // Another process may hold the port for a moment (ports are shared machine-wide).
+  REQUIRE(WaitUntil([&] {
+    boost::system::error_code ec;
+    tcp::acceptor probe(io.io());
+    probe.open(tcp::v4(), ec);
+    if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) probe.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    return !ec;
+  }));
   PeerNetworkOptions options = FastOptions();
   options.listen_port = port;
   TestNode again(io.io(), "b", {Address(ka, "a", 0)}, options);
