@@ -362,3 +362,46 @@ verify_agreement() {
   done
   return 0
 }
+
+others_than() {  # validators other than $1
+  local i
+  for i in $(seq 0 $((VALIDATORS - 1))); do [ "$i" = "$1" ] || echo "$i"; done
+}
+hold_until() { while [ $SECONDS -lt "$1" ]; do sleep 0.2; done; }  # let a fault last
+
+# single_fault <node> <seconds> <label> <begin-cmd> <end-cmd> [cut-off]
+# One node out for <seconds>: clients stop sending to it, <begin-cmd> starts the fault, the
+# other validators must keep committing meanwhile, <end-cmd> ends it, the node must catch up
+# with the same blocks, and all 5 must commit again. With cut-off=1 the node must also commit
+# nothing while the fault lasts (it is isolated, not stopped). Sets FAULT_NODE_HEIGHT.
+single_fault() {
+  local node=$1 seconds=$2 label=$3 begin=$4 end=$5 cut_off=${6:-0}
+  local others h_cut h_now until_t
+  if [ "$node" = "$FOLLOWER" ]; then
+    mapfile -t others < <(seq 0 $((VALIDATORS - 1)))
+  else
+    mapfile -t others < <(others_than "$node")
+  fi
+  avoid "$node"
+  eval "$begin"
+  until_t=$((SECONDS + seconds))
+  if [ "$cut_off" = 1 ]; then
+    sleep 0.5  # what it had already received is processed; from now on nothing arrives
+    h_cut=$(height "$node")
+  fi
+  log "$label: ${NAMES[$node]} out${h_cut:+ at height $h_cut}"
+  expect_progress 20 3 "$label" "${others[@]}"
+  hold_until "$until_t"
+  if [ "$cut_off" = 1 ]; then
+    h_now=$(height "$node")
+    [ -n "$h_now" ] && [ "$h_now" = "$h_cut" ] ||
+      fail "$label: ${NAMES[$node]} committed while cut off: $h_cut -> ${h_now:-?}"
+    log "$label: the others went to $(max_height "${others[@]}"), ${NAMES[$node]} stayed at $h_now"
+  fi
+  eval "$end"
+  expect_caught_up 40 "$node" "${others[@]}"
+  unavoid "$node"
+  FAULT_NODE_HEIGHT=$(height "$node")
+  log "$label: ${NAMES[$node]} back and caught up at $FAULT_NODE_HEIGHT"
+  expect_progress 20 2 "$label, after" 0 1 2 3 4
+}
