@@ -37,6 +37,13 @@ enum class Code : uint16_t {
   kNotFound = 20,
   kAlreadyExists = 21,
   kConflict = 22,
+  kDuplicate = 23,           // e.g. a revenue external reference seen before; names the original
+  kPeriodClosed = 24,        // the (venture, period) is settled
+  kFailedPrecondition = 25,  // the ledger is not in the state the transaction needs
+  kCapExceeded = 26,         // a grant's usage cap
+  kRevoked = 27,             // a grant (or one it derives from) is revoked
+  kOutOfWindow = 28,         // outside a grant's validity window
+  kKeyRetired = 29,          // a signer key past the height it was retired at
   // System.
   kIoError = 30,
   kCorruption = 31,

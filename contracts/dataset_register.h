@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "contracts/state.h"
-#include "contracts/tx_context.h"
+#include "contracts/fields.h"
+#include "contracts/kinds.h"
 #include "ledger/transaction.h"
 
 namespace covalue::contracts {
@@ -18,11 +18,20 @@ struct DatasetRegisterBody {
   Hash32 content_hash{};
   std::string description;
   bool operator==(const DatasetRegisterBody&) const = default;
+  template <class V>
+  void Fields(V& v) {
+    v.Id("dataset_id", dataset_id);
+    v.Hash("content_hash", content_hash);
+    v.Text("description", description, kMaxDescriptionLength);
+  }
 };
-Bytes EncodeDatasetRegisterBody(const DatasetRegisterBody& body);
-Result<DatasetRegisterBody> DecodeDatasetRegisterBody(ByteView bytes);
+inline Bytes EncodeDatasetRegisterBody(const DatasetRegisterBody& body) { return EncodeFields(body); }
+inline Result<DatasetRegisterBody> DecodeDatasetRegisterBody(ByteView bytes) {
+  return DecodeFields<DatasetRegisterBody>(bytes);
+}
 
 struct DatasetRecord {
+  static constexpr uint16_t kRecordVersion = 1;
   std::string id;
   std::string owner;  // member id
   Hash32 content_hash{};
@@ -30,13 +39,21 @@ struct DatasetRecord {
   uint64_t registered_height = 0;
   int64_t registered_time_ms = 0;
   bool operator==(const DatasetRecord&) const = default;
+  template <class V>
+  void Fields(V& v) {
+    v.Id("id", id);
+    v.Id("owner", owner);
+    v.Hash("content_hash", content_hash);
+    v.Text("description", description, kMaxDescriptionLength);
+    v.U64("registered_height", registered_height);
+    v.I64("registered_time_ms", registered_time_ms);
+  }
 };
 std::string DatasetStateKey(std::string_view dataset_id);
-Bytes EncodeDatasetRecord(const DatasetRecord& record);
-Result<DatasetRecord> DecodeDatasetRecord(ByteView bytes);
+inline Bytes EncodeDatasetRecord(const DatasetRecord& record) { return EncodeRecord(record); }
+inline Result<DatasetRecord> DecodeDatasetRecord(ByteView bytes) { return DecodeRecord<DatasetRecord>(bytes); }
 
-// One signer, a member with the `member` role; the id is valid and not yet registered.
-TxOutcome ApplyDatasetRegister(const ledger::Transaction& tx, const TxContext& context,
-                               StateOverlay& state);
+// The contract (contracts/kinds.h): one signer, a member with the `member` role; the id is
+// valid and not yet registered.
 
 }  // namespace covalue::contracts

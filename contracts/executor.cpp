@@ -1,6 +1,6 @@
 #include "contracts/executor.h"
 
-#include "contracts/dataset_register.h"
+#include "contracts/kinds.h"
 
 namespace covalue::contracts {
 
@@ -11,10 +11,33 @@ TxOutcome Rejected(Code code, std::string message) {
   return outcome;
 }
 
+TxOutcome FromStatus(const Status& status) {
+  if (IsFault(status)) return TxOutcome{{}, {}, status};
+  return Rejected(status.code(), status.message());
+}
+
 TxOutcome ApplyTransaction(const ledger::Transaction& tx, const TxContext& context,
                            StateOverlay& state) {
   switch (tx.kind) {
     case ledger::TxKind::kDatasetRegister: return ApplyDatasetRegister(tx, context, state);
+    case ledger::TxKind::kMemberPropose: return ApplyMemberPropose(tx, context, state);
+    case ledger::TxKind::kMemberApprove: return ApplyMemberApprove(tx, context, state);
+    case ledger::TxKind::kKeyAdd: return ApplyKeyAdd(tx, context, state);
+    case ledger::TxKind::kKeyRetire: return ApplyKeyRetire(tx, context, state);
+    case ledger::TxKind::kGrantIssue: return ApplyGrantIssue(tx, context, state);
+    case ledger::TxKind::kGrantRevoke: return ApplyGrantRevoke(tx, context, state);
+    case ledger::TxKind::kUsageRecord: return ApplyUsageRecord(tx, context, state);
+    case ledger::TxKind::kVentureCreate: return ApplyVentureCreate(tx, context, state);
+    case ledger::TxKind::kFormulaPropose: return ApplyFormulaPropose(tx, context, state);
+    case ledger::TxKind::kFormulaSign: return ApplyFormulaSign(tx, context, state);
+    case ledger::TxKind::kContributionRecord: return ApplyContributionRecord(tx, context, state);
+    case ledger::TxKind::kContributionDispute: return ApplyContributionDispute(tx, context, state);
+    case ledger::TxKind::kContributionResolve: return ApplyContributionResolve(tx, context, state);
+    case ledger::TxKind::kRevenueRecord: return ApplyRevenueRecord(tx, context, state);
+    case ledger::TxKind::kSettlementRun: return ApplySettlementRun(tx, context, state);
+    case ledger::TxKind::kPayoutConfirm: return ApplyPayoutConfirm(tx, context, state);
+    case ledger::TxKind::kPayoutFail: return ApplyPayoutFail(tx, context, state);
+    case ledger::TxKind::kPayoutReinstruct: return ApplyPayoutReinstruct(tx, context, state);
   }
   return Rejected(Code::kUnknownKind, "no contract for this kind");
 }

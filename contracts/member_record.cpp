@@ -54,6 +54,25 @@ Result<std::optional<std::string>> MemberOfKey(const LedgerReader& state,
   return std::optional<std::string>(std::string(AsString(*bytes)));
 }
 
+Status SignersHoldRole(const TxContext& context, const LedgerReader& state, ledger::Role role) {
+  for (const auto& id : context.signer_members) {
+    COVALUE_ASSIGN_OR_RETURN(auto member, LoadMember(state, id));
+    if (!member || !member->HasRole(role)) {
+      return Status(Code::kForbidden, "'" + id + "' lacks the " + std::string(ledger::RoleName(role)) + " role");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::string> SoleSignerWithRole(const TxContext& context, const LedgerReader& state,
+                                       ledger::Role role) {
+  if (context.signer_members.size() != 1) {
+    return Status(Code::kInvalidArgument, "this kind takes exactly one signer");
+  }
+  COVALUE_RETURN_IF_ERROR(SignersHoldRole(context, state, role));
+  return context.signer_members.front();
+}
+
 void WriteGenesisMembers(const ledger::Genesis& genesis, StateOverlay& state) {
   for (const auto& m : genesis.members) {
     MemberRecord record{m.id, m.roles, m.keys};

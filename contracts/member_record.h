@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "contracts/state.h"
+#include "contracts/tx_context.h"
 #include "crypto/keys.h"
 #include "ledger/genesis.h"
 
@@ -31,6 +32,13 @@ Result<std::optional<MemberRecord>> LoadMember(const LedgerReader& state, std::s
 // The member that holds `key`, if any.
 Result<std::optional<std::string>> MemberOfKey(const LedgerReader& state,
                                                const crypto::PublicKey& key);
+
+// The member id of the transaction's only signer, who must hold `role`: kInvalidArgument
+// unless there is exactly one signer, kForbidden if the member lacks the role, or a fault.
+Result<std::string> SoleSignerWithRole(const TxContext& context, const LedgerReader& state,
+                                       ledger::Role role);
+// Every signer's member holds `role` (kForbidden naming the first that does not).
+Status SignersHoldRole(const TxContext& context, const LedgerReader& state, ledger::Role role);
 
 // Writes the genesis members and their key index into `state`.
 void WriteGenesisMembers(const ledger::Genesis& genesis, StateOverlay& state);

@@ -30,4 +30,12 @@ struct TxOutcome {
 // A failed outcome with `code` and `message` (no events, no state change).
 TxOutcome Rejected(Code code, std::string message);
 
+// I/O and corruption errors are faults: the block cannot be built from this state.
+inline bool IsFault(const Status& status) {
+  return status.code() == Code::kIoError || status.code() == Code::kCorruption;
+}
+// The outcome for a failed `status`: a fault, or else the transaction's rejection with the
+// status's code and message. Lets a contract's steps return Status and convert once.
+TxOutcome FromStatus(const Status& status);
+
 }  // namespace covalue::contracts

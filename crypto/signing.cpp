@@ -10,6 +10,7 @@ std::string_view DomainTag(Domain domain) {
     case Domain::kProposal: return "covalue/proposal/v1";
     case Domain::kVote: return "covalue/vote/v1";
     case Domain::kHandshake: return "covalue/handshake/v1";
+    case Domain::kKeyPossession: return "covalue/key-possession/v1";
   }
   return "covalue/invalid";
 }

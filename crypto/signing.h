@@ -19,6 +19,7 @@ enum class Domain : uint8_t {
   kProposal = 2,
   kVote = 3,
   kHandshake = 4,
+  kKeyPossession = 5,  // a new member key proves its holder agreed to be added (key.add)
 };
 
 // "covalue/transaction/v1", "covalue/proposal/v1", "covalue/vote/v1", "covalue/handshake/v1".

@@ -65,6 +65,9 @@ Status ValidateGenesis(const Genesis& g) {
   if (g.params.max_tx_lifetime == 0) {
     return Status(Code::kInvalidArgument, "max_tx_lifetime must be positive");
   }
+  if (g.params.member_approval_bps == 0 || g.params.member_approval_bps > 10000) {
+    return Status(Code::kInvalidArgument, "member_approval_bps must be 1..10000");
+  }
   return Status::Ok();
 }
 
@@ -88,6 +91,7 @@ Bytes EncodeGenesis(const Genesis& g) {
   w.U32(g.params.max_block_txs);
   w.U64(g.params.max_block_bytes);
   w.U64(g.params.max_tx_lifetime);
+  w.U32(g.params.member_approval_bps);
   return std::move(w).Take();
 }
 

@@ -39,6 +39,9 @@ struct ChainParams {
   uint32_t max_block_txs = 2000;
   uint64_t max_block_bytes = 8u << 20;  // encoded transactions per block
   uint64_t max_tx_lifetime = 1000;  // expiry_height may be at most height + this
+  // Share of the current members (basis points) whose approval adds or removes a member:
+  // needed = ceil(members × bps / 10000). Default: two thirds.
+  uint32_t member_approval_bps = 6667;
   bool operator==(const ChainParams&) const = default;
 };
 

@@ -8,15 +8,39 @@
 
 namespace covalue::ledger {
 
-bool IsKnownTxKind(uint16_t value) {
-  return value == static_cast<uint16_t>(TxKind::kDatasetRegister);
-}
+bool IsKnownTxKind(uint16_t value) { return value >= 1 && value <= kLastTxKind; }
 
 std::string_view TxKindName(TxKind kind) {
   switch (kind) {
     case TxKind::kDatasetRegister: return "dataset.register";
+    case TxKind::kMemberPropose: return "member.propose";
+    case TxKind::kMemberApprove: return "member.approve";
+    case TxKind::kKeyAdd: return "key.add";
+    case TxKind::kKeyRetire: return "key.retire";
+    case TxKind::kGrantIssue: return "grant.issue";
+    case TxKind::kGrantRevoke: return "grant.revoke";
+    case TxKind::kUsageRecord: return "usage.record";
+    case TxKind::kVentureCreate: return "venture.create";
+    case TxKind::kFormulaPropose: return "formula.propose";
+    case TxKind::kFormulaSign: return "formula.sign";
+    case TxKind::kContributionRecord: return "contribution.record";
+    case TxKind::kContributionDispute: return "contribution.dispute";
+    case TxKind::kContributionResolve: return "contribution.resolve";
+    case TxKind::kRevenueRecord: return "revenue.record";
+    case TxKind::kSettlementRun: return "settlement.run";
+    case TxKind::kPayoutConfirm: return "payout.confirm";
+    case TxKind::kPayoutFail: return "payout.fail";
+    case TxKind::kPayoutReinstruct: return "payout.reinstruct";
   }
   return "unknown";
+}
+
+std::optional<TxKind> TxKindFromName(std::string_view name) {
+  for (uint16_t value = 1; value <= kLastTxKind; ++value) {
+    auto kind = static_cast<TxKind>(value);
+    if (TxKindName(kind) == name) return kind;
+  }
+  return std::nullopt;
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,12 +24,34 @@ inline constexpr uint32_t kMaxTxSigners = 8;
 inline constexpr uint32_t kMaxChainIdLength = 64;
 
 // Wire format: never renumber; add kinds at the end.
+// docs/spec/contracts.md specifies each kind.
 enum class TxKind : uint16_t {
   kDatasetRegister = 1,
+  kMemberPropose = 2,
+  kMemberApprove = 3,
+  kKeyAdd = 4,
+  kKeyRetire = 5,
+  kGrantIssue = 6,
+  kGrantRevoke = 7,
+  kUsageRecord = 8,
+  kVentureCreate = 9,
+  kFormulaPropose = 10,
+  kFormulaSign = 11,
+  kContributionRecord = 12,
+  kContributionDispute = 13,
+  kContributionResolve = 14,
+  kRevenueRecord = 15,
+  kSettlementRun = 16,
+  kPayoutConfirm = 17,
+  kPayoutFail = 18,
+  kPayoutReinstruct = 19,
 };
+inline constexpr uint16_t kLastTxKind = 19;
 bool IsKnownTxKind(uint16_t value);
 // "dataset.register"
 std::string_view TxKindName(TxKind kind);
+// The kind named `name` ("grant.issue"), if any.
+std::optional<TxKind> TxKindFromName(std::string_view name);
 
 struct Transaction {
   std::string chain_id;

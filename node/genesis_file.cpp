@@ -32,7 +32,8 @@ Json GenesisToJson(const ledger::Genesis& g) {
           {"params",
            {{"max_block_txs", g.params.max_block_txs},
             {"max_block_bytes", g.params.max_block_bytes},
-            {"max_tx_lifetime", g.params.max_tx_lifetime}}}};
+            {"max_tx_lifetime", g.params.max_tx_lifetime},
+            {"member_approval_bps", g.params.member_approval_bps}}}};
 }
 
 Result<ledger::Genesis> GenesisFromJson(const Json& json) {
@@ -86,6 +87,10 @@ Result<ledger::Genesis> GenesisFromJson(const Json& json) {
                              UintField(p, "max_block_bytes", g.params.max_block_bytes));
     COVALUE_ASSIGN_OR_RETURN(g.params.max_tx_lifetime,
                              UintField(p, "max_tx_lifetime", g.params.max_tx_lifetime));
+    COVALUE_ASSIGN_OR_RETURN(uint64_t approval_bps,
+                             UintField(p, "member_approval_bps", g.params.member_approval_bps));
+    if (approval_bps > 10000) return Status(Code::kInvalidArgument, "member_approval_bps must be 1..10000");
+    g.params.member_approval_bps = static_cast<uint32_t>(approval_bps);
   }
   COVALUE_RETURN_IF_ERROR(ledger::ValidateGenesis(g));
   return g;

@@ -59,12 +59,19 @@ int HttpStatusFor(Code code) {
     case Code::kBadSignature:
     case Code::kUnknownSigner:
     case Code::kExpired:
-    case Code::kExpiryTooFar: return 400;
+    case Code::kExpiryTooFar:
+    case Code::kKeyRetired: return 400;
     case Code::kTooLarge: return 413;
     case Code::kNotFound: return 404;
     case Code::kAlreadyExists:
     case Code::kReplay:
-    case Code::kConflict: return 409;
+    case Code::kConflict:
+    case Code::kDuplicate:
+    case Code::kPeriodClosed:
+    case Code::kFailedPrecondition:
+    case Code::kCapExceeded:
+    case Code::kRevoked:
+    case Code::kOutOfWindow: return 409;
     case Code::kForbidden:
     case Code::kPermissionDenied: return 403;
     case Code::kMempoolFull:
