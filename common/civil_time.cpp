@@ -81,6 +81,11 @@ Result<int64_t> ParseUtcTime(std::string_view text) {
 }
 
 std::string FormatUtcTime(int64_t time_ms) {
+  // Years 0..9999 only: beyond them the day arithmetic could overflow, and no ledger time
+  // is there (contracts bound the times they accept).
+  constexpr int64_t kMin = -62'167'219'200'000;  // 0000-01-01
+  constexpr int64_t kMax = 253'402'300'800'000;  // 10000-01-01
+  if (time_ms < kMin || time_ms >= kMax) return std::to_string(time_ms) + "ms";
   CivilDate date = CivilFromMillis(time_ms);
   int64_t in_day = time_ms - DaysFromCivil(date) * kMillisPerDay;
   int64_t seconds = in_day / 1000;

@@ -32,7 +32,8 @@ bool IsValidCivilDate(const CivilDate& date);
 // "2026-03-31" (midnight UTC) or "2026-03-31T12:00:00Z" → milliseconds since the epoch;
 // years 1970..9999.
 Result<int64_t> ParseUtcTime(std::string_view text);
-// "2026-03-31T12:00:00.250Z" (milliseconds only when not zero).
+// "2026-03-31T12:00:00.250Z" (milliseconds only when not zero); a time outside the years
+// 0..9999 as "<ms>ms".
 std::string FormatUtcTime(int64_t time_ms);
 
 }  // namespace covalue

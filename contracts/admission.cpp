@@ -26,9 +26,14 @@ Result<std::vector<std::string>> AdmitTransaction(const ledger::Transaction& tx,
   std::vector<std::string> members;
   members.reserve(tx.signers.size());
   for (const auto& key : tx.signers) {
-    COVALUE_ASSIGN_OR_RETURN(auto member, MemberOfKey(state, key));
-    if (!member) return Status(Code::kUnknownSigner, "signer " + ToHex(key) + " is not a member key");
-    members.push_back(std::move(*member));
+    COVALUE_ASSIGN_OR_RETURN(auto record, LoadKeyRecord(state, key));
+    if (!record) return Status(Code::kUnknownSigner, "signer " + ToHex(key) + " is not a member key");
+    if (record->valid_until_height < context.height) {
+      return Status(Code::kKeyRetired, "signer " + ToHex(key) + " of '" + record->member +
+                                           "' was retired after height " +
+                                           std::to_string(record->valid_until_height));
+    }
+    members.push_back(std::move(record->member));
   }
   COVALUE_ASSIGN_OR_RETURN(bool committed, state.IsCommitted(tx_id));
   if (committed) return Status(Code::kReplay, "transaction " + ToHex(tx_id) + " is already committed");

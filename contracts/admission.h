@@ -1,7 +1,7 @@
 // Envelope admission: the checks every transaction passes before any contract sees it —
-// chain id, expiry window, signatures, known signers, replay — each refused with its own
-// stable code. Run when a transaction is submitted and again, against the block's state,
-// when it is put into a block. Pure; thread-safe if the reader is.
+// chain id, expiry window, signatures, known and unretired signer keys, replay — each
+// refused with its own stable code. Run when a transaction is submitted and again, against
+// the block's state, when it is put into a block. Pure; thread-safe if the reader is.
 #pragma once
 
 #include <string>

@@ -1,8 +1,6 @@
 #include "contracts/member_record.h"
 
-#include "codec/reader.h"
-#include "codec/writer.h"
-#include "ledger/identifiers.h"
+#include <algorithm>
 
 namespace covalue::contracts {
 
@@ -10,33 +8,20 @@ std::string MemberStateKey(std::string_view member_id) {
   return "member/" + std::string(member_id);
 }
 
-std::string SignerStateKey(const crypto::PublicKey& key) { return "key/" + ToHex(key); }
+std::string SignerStateKey(const crypto::PublicKey& key) {
+  return "key/" + ToHex(key);
+}
 
 Bytes EncodeMemberRecord(const MemberRecord& member) {
-  codec::Writer w;
-  w.U16(1);  // record version
-  w.String(member.id);
-  w.U32(member.roles);
-  w.Count(member.keys.size());
-  for (const auto& k : member.keys) w.Raw(k);
-  return std::move(w).Take();
+  return EncodeRecord(member);
 }
 
 Result<MemberRecord> DecodeMemberRecord(ByteView bytes) {
-  codec::Reader r(bytes);
-  MemberRecord m;
-  uint16_t version = 0;
-  COVALUE_RETURN_IF_ERROR(r.U16(&version));
-  if (version != 1) return Status(Code::kCorruption, "member record version unknown");
-  COVALUE_RETURN_IF_ERROR(r.String(&m.id, ledger::kMaxIdLength));
-  COVALUE_RETURN_IF_ERROR(r.U32(&m.roles));
-  if ((m.roles & ~ledger::kAllRoles) != 0) return Status(Code::kCorruption, "unknown role bits");
-  uint32_t count = 0;
-  COVALUE_RETURN_IF_ERROR(r.Count(&count, ledger::kMaxMemberKeys, 32));
-  m.keys.resize(count);
-  for (auto& k : m.keys) COVALUE_RETURN_IF_ERROR(r.Raw(k));
-  COVALUE_RETURN_IF_ERROR(r.Finish());
-  return m;
+  COVALUE_ASSIGN_OR_RETURN(MemberRecord member, DecodeRecord<MemberRecord>(bytes));
+  if ((member.roles & ~ledger::kAllRoles) != 0) {
+    return Status(Code::kCorruption, "unknown role bits");
+  }
+  return member;
 }
 
 Result<std::optional<MemberRecord>> LoadMember(const LedgerReader& state, std::string_view id) {
@@ -47,18 +32,43 @@ Result<std::optional<MemberRecord>> LoadMember(const LedgerReader& state, std::s
   return std::optional<MemberRecord>(std::move(member).value());
 }
 
+Result<std::optional<KeyRecord>> LoadKeyRecord(const LedgerReader& state,
+                                               const crypto::PublicKey& key) {
+  return LoadRecord<KeyRecord>(state, SignerStateKey(key));
+}
+
 Result<std::optional<std::string>> MemberOfKey(const LedgerReader& state,
                                                const crypto::PublicKey& key) {
-  COVALUE_ASSIGN_OR_RETURN(auto bytes, state.Get(SignerStateKey(key)));
-  if (!bytes) return std::optional<std::string>();
-  return std::optional<std::string>(std::string(AsString(*bytes)));
+  COVALUE_ASSIGN_OR_RETURN(auto record, LoadKeyRecord(state, key));
+  if (!record) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(record->member));
+}
+
+namespace {
+
+template <class T>
+Result<T> LoadGenesisRecord(const LedgerReader& state, std::string_view key) {
+  COVALUE_ASSIGN_OR_RETURN(auto record, LoadRecord<T>(state, key));
+  if (!record) return Status(Code::kCorruption, "'" + std::string(key) + "' is missing");
+  return std::move(*record);
+}
+
+}  // namespace
+
+Result<MemberIndex> LoadMemberIndex(const LedgerReader& state) {
+  return LoadGenesisRecord<MemberIndex>(state, kMemberIndexKey);
+}
+
+Result<MembershipParams> LoadMembershipParams(const LedgerReader& state) {
+  return LoadGenesisRecord<MembershipParams>(state, kMembershipParamsKey);
 }
 
 Status SignersHoldRole(const TxContext& context, const LedgerReader& state, ledger::Role role) {
   for (const auto& id : context.signer_members) {
     COVALUE_ASSIGN_OR_RETURN(auto member, LoadMember(state, id));
     if (!member || !member->HasRole(role)) {
-      return Status(Code::kForbidden, "'" + id + "' lacks the " + std::string(ledger::RoleName(role)) + " role");
+      return Status(Code::kForbidden,
+                    "'" + id + "' lacks the " + std::string(ledger::RoleName(role)) + " role");
     }
   }
   return Status::Ok();
@@ -73,15 +83,22 @@ Result<std::string> SoleSignerWithRole(const TxContext& context, const LedgerRea
   return context.signer_members.front();
 }
 
-void WriteGenesisMembers(const ledger::Genesis& genesis, StateOverlay& state) {
-  for (const auto& m : genesis.members) {
-    MemberRecord record{m.id, m.roles, m.keys};
-    state.Put(MemberStateKey(m.id), EncodeMemberRecord(record));
-    for (const auto& key : m.keys) {
-      auto id = AsBytes(m.id);
-      state.Put(SignerStateKey(key), Bytes(id.begin(), id.end()));
-    }
+void PutMember(StateOverlay& state, const MemberRecord& member) {
+  StoreRecord(state, MemberStateKey(member.id), member);
+  for (const auto& key : member.keys) {
+    StoreRecord(state, SignerStateKey(key), KeyRecord{member.id, kKeyNotRetiring});
   }
+}
+
+void WriteGenesisMembers(const ledger::Genesis& genesis, StateOverlay& state) {
+  MemberIndex index;
+  for (const auto& m : genesis.members) {
+    PutMember(state, MemberRecord{m.id, m.roles, m.keys});
+    index.ids.push_back(m.id);
+  }
+  std::sort(index.ids.begin(), index.ids.end());
+  StoreRecord(state, kMemberIndexKey, index);
+  StoreRecord(state, kMembershipParamsKey, MembershipParams{genesis.params.member_approval_bps});
 }
 
 }  // namespace covalue::contracts

@@ -1,5 +1,7 @@
 #include "node/json_views.h"
 
+#include "node/tx_bodies.h"
+
 namespace covalue::node {
 
 Json HeaderToJson(const ledger::BlockHeader& h) {
@@ -25,14 +27,9 @@ Json TransactionToJson(const ledger::Transaction& tx) {
               {"expiry_height", tx.expiry_height},
               {"signers", signers},
               {"body_hex", ToHex(tx.body)}};
-  if (tx.kind == ledger::TxKind::kDatasetRegister) {
-    auto body = contracts::DecodeDatasetRegisterBody(tx.body);
-    if (body.ok()) {
-      out["body"] = {{"dataset_id", body->dataset_id},
-                     {"content_hash", ToHex(body->content_hash)},
-                     {"description", body->description}};
-    }
-  }
+  // A body that does not decode (or a kind without a body type) shows as body_hex only.
+  auto body = BodyToJson(tx.kind, tx.body);
+  if (body.ok()) out["body"] = std::move(body).value();
   return out;
 }
 

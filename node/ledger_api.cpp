@@ -1,11 +1,13 @@
 #include "node/ledger_api.h"
 
 #include <charconv>
+#include <set>
 
 #include "contracts/dataset_register.h"
 #include "contracts/member_record.h"
 #include "ledger/identifiers.h"
 #include "node/json_views.h"
+#include "node/records_api.h"
 
 namespace covalue::node {
 namespace {
@@ -140,9 +142,12 @@ void HandleRecord(LedgerService& service, const HttpRequest& request, Responder 
 void HandleHistory(LedgerService& service, const HttpRequest& request, Responder respond) {
   const std::string& kind = request.params.at("kind");
   const std::string& id = request.params.at("id");
-  if ((kind != "dataset" && kind != "member") || !ledger::IsValidId(id)) {
-    return respond(ErrorResponse(
-        Status(Code::kInvalidArgument, "history is kept for 'dataset' and 'member' ids")));
+  static const std::set<std::string, std::less<>> kFamilies = {
+      "dataset", "member", "grant", "receipt", "proposal", "venture", "contribution"};
+  if (!kFamilies.count(kind) || !ledger::IsValidId(id)) {
+    return respond(ErrorResponse(Status(
+        Code::kInvalidArgument,
+        "history is kept for dataset, member, grant, receipt, proposal, venture and contribution ids")));
   }
   // cursor = "<height>.<index>": the first entry to return (from a previous next_cursor).
   uint64_t from_height = 0;
@@ -229,6 +234,7 @@ api::Router BuildLedgerApi(LedgerService& service) {
                  contracts::MemberStateKey(request.params.at("id")),
                  contracts::DecodeMemberRecord, MemberToJson);
   });
+  AddRecordRoutes(router, service);
   return router;
 }
 

@@ -16,7 +16,7 @@ using Argv = std::vector<std::string>;
 int RunKeygen(const Argv& args);
 int RunNetworkInit(const Argv& args);
 int RunNode(const Argv& args);
-int RunTxDatasetRegister(const Argv& args);
+int RunTx(const Argv& args);
 int RunQuery(const Argv& args);
 
 // Prints "error: <code>: <message>" to stderr and returns 1.

@@ -15,6 +15,11 @@ usage:
   covalue keygen --out FILE [--encrypt]
   covalue network init DESCRIPTION.json --out DIR [--genesis-time-ms MS] [--encrypt]
   covalue node --config FILE
+  covalue tx KIND [body flags] --key FILE [--key FILE ...] --node ADDR [--wait]
+                  [--expiry-blocks N] [--out FILE]    (`covalue tx --help` lists kinds,
+                                                       `covalue tx KIND --help` its flags)
+  covalue tx build KIND ... --signer KEY ... --out FILE | tx sign FILE --key FILE
+                  | tx submit FILE --node ADDR [--wait] | tx show FILE
   covalue tx dataset-register --node ADDR --key FILE --id ID
                               (--content-hash HEX | --content-file PATH)
                               [--description TEXT] [--wait] [--expiry-blocks N]
@@ -44,9 +49,7 @@ int Dispatch(const std::vector<std::string>& argv) {
   if (command == "network" && !rest.empty() && rest[0] == "init") {
     return RunNetworkInit(Argv(rest.begin() + 1, rest.end()));
   }
-  if (command == "tx" && !rest.empty() && rest[0] == "dataset-register") {
-    return RunTxDatasetRegister(Argv(rest.begin() + 1, rest.end()));
-  }
+  if (command == "tx") return RunTx(rest);
   return UsageError("unknown command; see `covalue help`");
 }
 

@@ -27,6 +27,10 @@ TEST_CASE("UTC times parse and format", "[period]") {
   CHECK(*ParseUtcTime("2026-03-31T12:00:01Z") == DaysFromCivil({2026, 3, 31}) * kMillisPerDay + 43'201'000);
   CHECK(FormatUtcTime(*ParseUtcTime("2026-03-31T12:00:01Z")) == "2026-03-31T12:00:01Z");
   CHECK(FormatUtcTime(1250) == "1970-01-01T00:00:01.250Z");
+  CHECK(FormatUtcTime(-1) == "1969-12-31T23:59:59.999Z");
+  CHECK(FormatUtcTime(INT64_MAX) == std::to_string(INT64_MAX) + "ms");
+  CHECK(FormatUtcTime(INT64_MIN) == std::to_string(INT64_MIN) + "ms");
+  CHECK(FormatUtcTime(*ParseUtcTime("9999-12-31T23:59:59Z")) == "9999-12-31T23:59:59Z");
   for (const char* bad : {"", "2026-3-31", "2026-02-30", "1969-12-31", "2026-03-31T24:00:00Z",
                           "2026-03-31T12:00:00", "2026-03-31 12:00:00Z", "2026-03-31Z"}) {
     INFO(bad);

@@ -1,0 +1,289 @@
+#include "contracts/membership.h"
+
+#include <algorithm>
+#include <set>
+
+namespace covalue::contracts {
+
+std::string ProposalStateKey(std::string_view proposal_id) {
+  return "proposal/" + std::string(proposal_id);
+}
+
+uint64_t ApprovalsNeeded(uint64_t member_count, uint32_t approval_bps) {
+  return (member_count * approval_bps + 9999) / 10000;
+}
+
+std::string RoleNames(uint32_t roles) {
+  std::string names;
+  for (ledger::Role role : {ledger::kRoleMember, ledger::kRoleValidator, ledger::kRoleAuditor}) {
+    if ((roles & role) == 0) continue;
+    if (!names.empty()) names += ',';
+    names += ledger::RoleName(role);
+  }
+  return names;
+}
+
+namespace {
+
+std::string Join(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
+  return out;
+}
+
+// Every signer is a member with the `member` role, and no member signs twice (two keys of
+// one member would otherwise count as two approvals).
+Status CheckVoters(const TxContext& context, const LedgerReader& state) {
+  std::set<std::string_view> seen;
+  for (const auto& id : context.signer_members) {
+    if (!seen.insert(id).second) {
+      return Status(Code::kInvalidArgument, "member '" + id + "' signs twice");
+    }
+  }
+  return SignersHoldRole(context, state, ledger::kRoleMember);
+}
+
+// What each action's body must carry.
+Status CheckProposalShape(const MemberProposeBody& body) {
+  if (body.action == MemberAction::kRemove) {
+    if (body.roles != 0) return Status(Code::kInvalidArgument, "roles: remove takes none (0)");
+    if (!body.keys.empty()) return Status(Code::kInvalidArgument, "keys: remove takes none");
+    return Status::Ok();
+  }
+  if ((body.roles & ledger::kRoleValidator) != 0) {
+    return Status(Code::kInvalidArgument, "roles: the validator role comes only from the genesis");
+  }
+  if (body.roles == 0 || (body.roles & ~kVotableRoles) != 0) {
+    return Status(Code::kInvalidArgument, "roles: add takes member (1), auditor (4) or both (5)");
+  }
+  if (body.keys.empty()) return Status(Code::kInvalidArgument, "keys: add takes at least one key");
+  return Status::Ok();
+}
+
+// The membership as a whole, as the rules read it.
+struct Membership {
+  MemberIndex index;
+  uint32_t approval_bps = 0;
+  uint64_t Needed(uint64_t members) const { return ApprovalsNeeded(members, approval_bps); }
+};
+
+Result<Membership> LoadMembership(const LedgerReader& state) {
+  COVALUE_ASSIGN_OR_RETURN(MemberIndex index, LoadMemberIndex(state));
+  COVALUE_ASSIGN_OR_RETURN(MembershipParams params, LoadMembershipParams(state));
+  return Membership{std::move(index), params.member_approval_bps};
+}
+
+// Members with the `member` role: those who can approve.
+Result<uint64_t> CountVoters(const LedgerReader& state, const MemberIndex& index) {
+  uint64_t voters = 0;
+  for (const auto& id : index.ids) {
+    COVALUE_ASSIGN_OR_RETURN(auto member, LoadMember(state, id));
+    if (!member) {
+      return Status(Code::kCorruption, "index/members lists '" + id + "', who has no record");
+    }
+    if (member->HasRole(ledger::kRoleMember)) ++voters;
+  }
+  return voters;
+}
+
+// Every member counts towards the threshold, but only members with the `member` role
+// approve: a change that left them unable to reach it would lock the membership for good.
+Status CheckGovernable(uint64_t members_after, uint64_t voters_after,
+                       const Membership& membership) {
+  uint64_t needed = membership.Needed(members_after);
+  if (voters_after >= needed) return Status::Ok();
+  return Status(Code::kFailedPrecondition,
+                "afterwards " + std::to_string(voters_after) +
+                    " members with the member role could not reach the " + std::to_string(needed) +
+                    " approvals that " + std::to_string(members_after) + " members need");
+}
+
+Status CheckAddable(const MemberProposalRecord& proposal, const LedgerReader& state,
+                    const Membership& membership) {
+  COVALUE_ASSIGN_OR_RETURN(auto existing, LoadMember(state, proposal.member_id));
+  if (existing) return Status(Code::kAlreadyExists, "member '" + proposal.member_id + "' exists");
+  for (const auto& key : proposal.keys) {
+    COVALUE_ASSIGN_OR_RETURN(auto holder, LoadKeyRecord(state, key));
+    if (holder) {
+      return Status(Code::kAlreadyExists,
+                    "key " + ToHex(key) + " is held by '" + holder->member + "'");
+    }
+  }
+  const uint64_t members = membership.index.ids.size();
+  if (members >= kMaxMembers) {
+    return Status(Code::kFailedPrecondition,
+                  "the ledger has " + std::to_string(kMaxMembers) + " members, the most it holds");
+  }
+  COVALUE_ASSIGN_OR_RETURN(uint64_t voters, CountVoters(state, membership.index));
+  const bool voter = (proposal.roles & ledger::kRoleMember) != 0;
+  return CheckGovernable(members + 1, voters + (voter ? 1 : 0), membership);
+}
+
+Status CheckRemovable(const MemberProposalRecord& proposal, const LedgerReader& state,
+                      const Membership& membership) {
+  COVALUE_ASSIGN_OR_RETURN(auto target, LoadMember(state, proposal.member_id));
+  if (!target) return Status(Code::kNotFound, "no member '" + proposal.member_id + "'");
+  if (target->HasRole(ledger::kRoleValidator)) {
+    return Status(Code::kFailedPrecondition, "'" + target->id +
+                                                 "' holds the validator role: the validator set "
+                                                 "does not change by vote");
+  }
+  COVALUE_ASSIGN_OR_RETURN(uint64_t voters, CountVoters(state, membership.index));
+  const bool voter = target->HasRole(ledger::kRoleMember);
+  if (voter && voters == 1) {
+    return Status(Code::kFailedPrecondition,
+                  "'" + target->id + "' is the last member with the member role");
+  }
+  return CheckGovernable(membership.index.ids.size() - 1, voters - (voter ? 1 : 0), membership);
+}
+
+// The proposal could execute now; the same checks run when it is proposed.
+Status CheckExecutable(const MemberProposalRecord& proposal, const LedgerReader& state,
+                       const Membership& membership) {
+  return proposal.action == MemberAction::kAdd ? CheckAddable(proposal, state, membership)
+                                               : CheckRemovable(proposal, state, membership);
+}
+
+struct Tally {
+  uint64_t approvals = 0;  // approvers that are members with the `member` role now
+  uint64_t needed = 0;
+};
+
+Result<Tally> CountApprovals(const MemberProposalRecord& proposal, const LedgerReader& state,
+                             const Membership& membership) {
+  Tally tally{0, membership.Needed(membership.index.ids.size())};
+  for (const auto& id : proposal.approvals) {
+    COVALUE_ASSIGN_OR_RETURN(auto approver, LoadMember(state, id));
+    if (approver && approver->HasRole(ledger::kRoleMember)) ++tally.approvals;
+  }
+  return tally;
+}
+
+// Writes the change `proposal` makes and marks it executed.
+Status Execute(MemberProposalRecord& proposal, const TxContext& context,
+               const Membership& membership, StateOverlay& state, TxOutcome& outcome) {
+  MemberIndex index = membership.index;
+  auto position = std::lower_bound(index.ids.begin(), index.ids.end(), proposal.member_id);
+  if (proposal.action == MemberAction::kAdd) {
+    MemberRecord member{proposal.member_id, proposal.roles, proposal.keys};
+    PutMember(state, member);
+    index.ids.insert(position, member.id);
+    for (const auto& key : member.keys) outcome.entities.push_back(SignerStateKey(key));
+    outcome.result.events.push_back(
+        {"member.added", {{"member", member.id}, {"roles", RoleNames(member.roles)}}});
+  } else {
+    COVALUE_ASSIGN_OR_RETURN(auto member, LoadMember(state, proposal.member_id));
+    if (!member || position == index.ids.end() || *position != proposal.member_id) {
+      return Status(Code::kCorruption, "member '" + proposal.member_id + "' vanished");
+    }
+    state.Delete(MemberStateKey(member->id));
+    for (const auto& key : member->keys) {
+      state.Delete(SignerStateKey(key));
+      outcome.entities.push_back(SignerStateKey(key));
+    }
+    index.ids.erase(position);
+    outcome.result.events.push_back({"member.removed", {{"member", member->id}}});
+  }
+  StoreRecord(state, kMemberIndexKey, index);
+  proposal.executed_height = context.height;
+  return Status::Ok();
+}
+
+// After a vote: executes the proposal if its counted approvals reach the threshold (checking
+// again that it can), and stores it. `vote_event` comes first among the events.
+TxOutcome ConcludeVote(MemberProposalRecord proposal, ledger::Event vote_event, const Tally& tally,
+                       const Membership& membership, const TxContext& context,
+                       StateOverlay& state) {
+  TxOutcome outcome;
+  outcome.entities = {ProposalStateKey(proposal.id), MemberStateKey(proposal.member_id)};
+  outcome.result.events.push_back(std::move(vote_event));
+  if (tally.approvals >= tally.needed) {
+    Status executed = CheckExecutable(proposal, state, membership);
+    if (executed.ok()) executed = Execute(proposal, context, membership, state, outcome);
+    if (!executed.ok()) return FromStatus(executed);
+  }
+  StoreRecord(state, ProposalStateKey(proposal.id), proposal);
+  return outcome;
+}
+
+}  // namespace
+
+TxOutcome ApplyMemberPropose(const ledger::Transaction& tx, const TxContext& context,
+                             StateOverlay& state) {
+  if (Status voters = CheckVoters(context, state); !voters.ok()) return FromStatus(voters);
+  auto body = DecodeFields<MemberProposeBody>(tx.body);
+  if (!body.ok()) return Rejected(body.status().code(), "body: " + body.status().message());
+  if (Status shape = CheckProposalShape(*body); !shape.ok()) return FromStatus(shape);
+  auto existing = state.Get(ProposalStateKey(body->proposal_id));
+  if (!existing.ok()) return FromStatus(existing.status());
+  if (*existing) {
+    return Rejected(Code::kAlreadyExists, "proposal '" + body->proposal_id + "' exists");
+  }
+
+  MemberProposalRecord proposal;
+  proposal.id = body->proposal_id;
+  proposal.action = body->action;
+  proposal.member_id = body->member_id;
+  proposal.roles = body->roles;
+  proposal.keys = body->keys;
+  proposal.proposer = context.signer_members.front();
+  proposal.approvals = context.signer_members;
+  proposal.proposed_height = context.height;
+  auto membership = LoadMembership(state);
+  if (!membership.ok()) return FromStatus(membership.status());
+  if (Status executable = CheckExecutable(proposal, state, *membership); !executable.ok()) {
+    return FromStatus(executable);
+  }
+  auto tally = CountApprovals(proposal, state, *membership);
+  if (!tally.ok()) return FromStatus(tally.status());
+  ledger::Event proposed{"member.proposed",
+                         {{"proposal", proposal.id},
+                          {"action", std::string(EnumName(proposal.action))},
+                          {"member", proposal.member_id},
+                          {"approvals", std::to_string(tally->approvals)},
+                          {"needed", std::to_string(tally->needed)}}};
+  return ConcludeVote(std::move(proposal), std::move(proposed), *tally, *membership, context,
+                      state);
+}
+
+TxOutcome ApplyMemberApprove(const ledger::Transaction& tx, const TxContext& context,
+                             StateOverlay& state) {
+  if (Status voters = CheckVoters(context, state); !voters.ok()) return FromStatus(voters);
+  auto body = DecodeFields<MemberApproveBody>(tx.body);
+  if (!body.ok()) return Rejected(body.status().code(), "body: " + body.status().message());
+  auto loaded = LoadRecord<MemberProposalRecord>(state, ProposalStateKey(body->proposal_id));
+  if (!loaded.ok()) return FromStatus(loaded.status());
+  if (!*loaded) return Rejected(Code::kNotFound, "no proposal '" + body->proposal_id + "'");
+  MemberProposalRecord proposal = std::move(**loaded);
+  if (!proposal.open()) {
+    return Rejected(Code::kConflict, "proposal '" + proposal.id + "' was executed at height " +
+                                         std::to_string(proposal.executed_height));
+  }
+  for (const auto& signer : context.signer_members) {
+    if (std::find(proposal.approvals.begin(), proposal.approvals.end(), signer) !=
+        proposal.approvals.end()) {
+      return Rejected(Code::kDuplicate,
+                      "'" + signer + "' has approved proposal '" + proposal.id + "' already");
+    }
+  }
+  if (proposal.approvals.size() + context.signer_members.size() > kMaxMembers) {
+    return Rejected(Code::kFailedPrecondition, "proposal '" + proposal.id + "' has " +
+                                                   std::to_string(proposal.approvals.size()) +
+                                                   " approvals, the most it records");
+  }
+  proposal.approvals.insert(proposal.approvals.end(), context.signer_members.begin(),
+                            context.signer_members.end());
+  auto membership = LoadMembership(state);
+  if (!membership.ok()) return FromStatus(membership.status());
+  auto tally = CountApprovals(proposal, state, *membership);
+  if (!tally.ok()) return FromStatus(tally.status());
+  ledger::Event approved{"member.approved",
+                         {{"proposal", proposal.id},
+                          {"by", Join(context.signer_members)},
+                          {"approvals", std::to_string(tally->approvals)},
+                          {"needed", std::to_string(tally->needed)}}};
+  return ConcludeVote(std::move(proposal), std::move(approved), *tally, *membership, context,
+                      state);
+}
+
+}  // namespace covalue::contracts
