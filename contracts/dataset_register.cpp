@@ -13,8 +13,8 @@ TxOutcome ApplyDatasetRegister(const ledger::Transaction& tx, const TxContext& c
   auto signer = SoleSignerWithRole(context, state, ledger::kRoleMember);
   if (!signer.ok()) return FromStatus(signer.status());
   const std::string& owner = *signer;
-  auto body = DecodeDatasetRegisterBody(tx.body);
-  if (!body.ok()) return Rejected(body.status().code(), "body: " + body.status().message());
+  auto body = DecodeTxBody<DatasetRegisterBody>(tx.body);
+  if (!body.ok()) return FromStatus(body.status());
   std::string key = DatasetStateKey(body->dataset_id);
   auto existing = state.Get(key);
   if (!existing.ok()) return TxOutcome{{}, {}, existing.status()};

@@ -64,8 +64,8 @@ Result<BlockExecution> ExecuteBlock(const LedgerReader& base, const BlockContext
       continue;
     }
     TxContext tx_context{context.chain_id, context.height, context.time_ms, tx_id,
-                         std::move(members).value()};
-    StateOverlay tx_state(block_state);
+                         std::move(members).value(), context.params};
+    StateOverlay tx_state = block_state.Layer();
     TxOutcome outcome = ApplyTransaction(tx, tx_context, tx_state);
     if (!outcome.fault.ok()) return outcome.fault;
     if (outcome.result.ok()) tx_state.MergeInto(block_state);

@@ -219,6 +219,15 @@ Result<T> DecodeFields(ByteView bytes) {
   return value;
 }
 
+// A transaction body as `T`: its decoding failure, the message prefixed "body: " (the code
+// kept), is the transaction's rejection.
+template <class T>
+Result<T> DecodeTxBody(ByteView body) {
+  auto decoded = DecodeFields<T>(body);
+  if (!decoded.ok()) return Status(decoded.status().code(), "body: " + decoded.status().message());
+  return decoded;
+}
+
 // State records: u16 T::kRecordVersion ‖ T's fields. A record that does not decode is
 // corruption (only contracts write state).
 template <class T>

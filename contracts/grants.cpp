@@ -225,9 +225,7 @@ Result<TxOutcome> IssueGrant(const ledger::Transaction& tx, const TxContext& con
                              StateOverlay& state) {
   COVALUE_ASSIGN_OR_RETURN(std::string issuer,
                            SoleSignerWithRole(context, state, ledger::kRoleMember));
-  auto decoded = DecodeFields<GrantIssueBody>(tx.body);
-  if (!decoded.ok()) return Status(decoded.status().code(), "body: " + decoded.status().message());
-  const GrantIssueBody& body = *decoded;
+  COVALUE_ASSIGN_OR_RETURN(const GrantIssueBody body, DecodeTxBody<GrantIssueBody>(tx.body));
   COVALUE_RETURN_IF_ERROR(CheckTerms(body));
 
   std::string key = GrantStateKey(body.grant_id);
@@ -290,12 +288,9 @@ Result<TxOutcome> IssueGrant(const ledger::Transaction& tx, const TxContext& con
 
 Result<TxOutcome> RevokeGrant(const ledger::Transaction& tx, const TxContext& context,
                               StateOverlay& state) {
-  if (context.signer_members.size() != 1) {
-    return Status(Code::kInvalidArgument, "this kind takes exactly one signer");
-  }
-  const std::string& signer = context.signer_members.front();
-  auto body = DecodeFields<GrantRevokeBody>(tx.body);
-  if (!body.ok()) return Status(body.status().code(), "body: " + body.status().message());
+  COVALUE_ASSIGN_OR_RETURN(const std::string signer, SoleSigner(context));
+  auto body = DecodeTxBody<GrantRevokeBody>(tx.body);
+  if (!body.ok()) return body.status();
 
   std::string key = GrantStateKey(body->grant_id);
   COVALUE_ASSIGN_OR_RETURN(auto stored, LoadRecord<GrantRecord>(state, key));
@@ -328,11 +323,6 @@ Result<TxOutcome> RevokeGrant(const ledger::Transaction& tx, const TxContext& co
 }
 
 }  // namespace
-
-TxOutcome OutcomeOf(Result<TxOutcome> outcome) {
-  if (!outcome.ok()) return FromStatus(outcome.status());
-  return std::move(outcome).value();
-}
 
 TxOutcome ApplyGrantIssue(const ledger::Transaction& tx, const TxContext& context,
                           StateOverlay& state) {

@@ -145,8 +145,4 @@ Status CheckBodyTime(std::string_view name, int64_t time_ms);
 std::string DescribeInChain(const GrantChain& chain, size_t index, std::string_view self_suffix,
                             std::string_view ancestor_suffix);
 
-// The outcome of a contract written as a Result: a failure becomes its rejection or fault
-// (FromStatus). Lets the grant and usage contracts use COVALUE_RETURN_IF_ERROR throughout.
-TxOutcome OutcomeOf(Result<TxOutcome> outcome);
-
 }  // namespace covalue::contracts

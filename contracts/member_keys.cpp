@@ -20,14 +20,6 @@ bool VerifyKeyPossession(const crypto::PublicKey& new_key, std::string_view chai
 
 namespace {
 
-// The only signer's member id (any role): a member manages its own keys.
-Result<std::string> SoleSigner(const TxContext& context) {
-  if (context.signer_members.size() != 1) {
-    return Status(Code::kInvalidArgument, "this kind takes exactly one signer");
-  }
-  return context.signer_members.front();
-}
-
 // A member's record and each listed key's record, checked to agree.
 struct MemberKeys {
   MemberRecord member;
@@ -73,8 +65,8 @@ TxOutcome ApplyKeyAdd(const ledger::Transaction& tx, const TxContext& context,
   auto signer = SoleSigner(context);
   if (!signer.ok()) return FromStatus(signer.status());
   const std::string& id = *signer;
-  auto body = DecodeFields<KeyAddBody>(tx.body);
-  if (!body.ok()) return Rejected(body.status().code(), "body: " + body.status().message());
+  auto body = DecodeTxBody<KeyAddBody>(tx.body);
+  if (!body.ok()) return FromStatus(body.status());
   if (!VerifyKeyPossession(body->key, context.chain_id, id, body->proof)) {
     return Rejected(Code::kBadSignature,
                     "proof: not the new key's signature of its possession for '" + id + "'");
@@ -104,8 +96,8 @@ TxOutcome ApplyKeyRetire(const ledger::Transaction& tx, const TxContext& context
   auto signer = SoleSigner(context);
   if (!signer.ok()) return FromStatus(signer.status());
   const std::string& id = *signer;
-  auto body = DecodeFields<KeyRetireBody>(tx.body);
-  if (!body.ok()) return Rejected(body.status().code(), "body: " + body.status().message());
+  auto body = DecodeTxBody<KeyRetireBody>(tx.body);
+  if (!body.ok()) return FromStatus(body.status());
   auto holder = LoadKeyRecord(state, body->key);
   if (!holder.ok()) return FromStatus(holder.status());
   if (!*holder) return Rejected(Code::kNotFound, "no member holds key " + ToHex(body->key));

@@ -44,23 +44,10 @@ Result<std::optional<std::string>> MemberOfKey(const LedgerReader& state,
   return std::optional<std::string>(std::move(record->member));
 }
 
-namespace {
-
-template <class T>
-Result<T> LoadGenesisRecord(const LedgerReader& state, std::string_view key) {
-  COVALUE_ASSIGN_OR_RETURN(auto record, LoadRecord<T>(state, key));
-  if (!record) return Status(Code::kCorruption, "'" + std::string(key) + "' is missing");
-  return std::move(*record);
-}
-
-}  // namespace
-
 Result<MemberIndex> LoadMemberIndex(const LedgerReader& state) {
-  return LoadGenesisRecord<MemberIndex>(state, kMemberIndexKey);
-}
-
-Result<MembershipParams> LoadMembershipParams(const LedgerReader& state) {
-  return LoadGenesisRecord<MembershipParams>(state, kMembershipParamsKey);
+  COVALUE_ASSIGN_OR_RETURN(auto index, LoadRecord<MemberIndex>(state, kMemberIndexKey));
+  if (!index) return Status(Code::kCorruption, "'index/members' is missing");
+  return std::move(*index);
 }
 
 Status SignersHoldRole(const TxContext& context, const LedgerReader& state, ledger::Role role) {
@@ -74,13 +61,18 @@ Status SignersHoldRole(const TxContext& context, const LedgerReader& state, ledg
   return Status::Ok();
 }
 
-Result<std::string> SoleSignerWithRole(const TxContext& context, const LedgerReader& state,
-                                       ledger::Role role) {
+Result<std::string> SoleSigner(const TxContext& context) {
   if (context.signer_members.size() != 1) {
     return Status(Code::kInvalidArgument, "this kind takes exactly one signer");
   }
-  COVALUE_RETURN_IF_ERROR(SignersHoldRole(context, state, role));
   return context.signer_members.front();
+}
+
+Result<std::string> SoleSignerWithRole(const TxContext& context, const LedgerReader& state,
+                                       ledger::Role role) {
+  COVALUE_ASSIGN_OR_RETURN(std::string signer, SoleSigner(context));
+  COVALUE_RETURN_IF_ERROR(SignersHoldRole(context, state, role));
+  return signer;
 }
 
 void PutMember(StateOverlay& state, const MemberRecord& member) {
@@ -98,7 +90,6 @@ void WriteGenesisMembers(const ledger::Genesis& genesis, StateOverlay& state) {
   }
   std::sort(index.ids.begin(), index.ids.end());
   StoreRecord(state, kMemberIndexKey, index);
-  StoreRecord(state, kMembershipParamsKey, MembershipParams{genesis.params.member_approval_bps});
 }
 
 }  // namespace covalue::contracts

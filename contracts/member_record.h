@@ -2,8 +2,7 @@
 //   "member/<id>"        MemberRecord: roles and keys
 //   "key/<hex>"          KeyRecord: the member holding the key, and the height it is valid to
 //   "index/members"      MemberIndex: every member id, sorted (the approval threshold needs
-//                        the member count)
-//   "params/membership"  MembershipParams: the genesis's member_approval_bps
+//                        the number of voting members)
 // Written from the genesis, later by member.propose/approve and key.add/retire. Pure
 // functions over a LedgerReader/StateOverlay; thread-compatible.
 #pragma once
@@ -23,7 +22,7 @@
 namespace covalue::contracts {
 
 // The most members the ledger holds at once (the member index's bound).
-inline constexpr uint32_t kMaxMembers = 1024;
+inline constexpr uint32_t kMaxMembers = static_cast<uint32_t>(ledger::kMaxMembers);
 // KeyRecord::valid_until_height of a key that is not retiring.
 inline constexpr uint64_t kKeyNotRetiring = UINT64_MAX;
 
@@ -67,18 +66,7 @@ struct MemberIndex {
   }
 };
 
-struct MembershipParams {
-  static constexpr uint16_t kRecordVersion = 1;
-  uint32_t member_approval_bps = 0;  // ledger::ChainParams::member_approval_bps
-  bool operator==(const MembershipParams&) const = default;
-  template <class V>
-  void Fields(V& v) {
-    v.U32("member_approval_bps", member_approval_bps);
-  }
-};
-
 inline constexpr std::string_view kMemberIndexKey = "index/members";
-inline constexpr std::string_view kMembershipParamsKey = "params/membership";
 std::string MemberStateKey(std::string_view member_id);
 std::string SignerStateKey(const crypto::PublicKey& key);
 
@@ -93,10 +81,12 @@ Result<std::optional<KeyRecord>> LoadKeyRecord(const LedgerReader& state,
 // The member that holds `key` (retiring or not), if any.
 Result<std::optional<std::string>> MemberOfKey(const LedgerReader& state,
                                                const crypto::PublicKey& key);
-// The index and the params are written with the genesis: absent is corruption.
+// The index is written with the genesis: absent is corruption.
 Result<MemberIndex> LoadMemberIndex(const LedgerReader& state);
-Result<MembershipParams> LoadMembershipParams(const LedgerReader& state);
 
+// The member id of the transaction's only signer (any role); kInvalidArgument unless there
+// is exactly one signer.
+Result<std::string> SoleSigner(const TxContext& context);
 // The member id of the transaction's only signer, who must hold `role`: kInvalidArgument
 // unless there is exactly one signer, kForbidden if the member lacks the role, or a fault.
 Result<std::string> SoleSignerWithRole(const TxContext& context, const LedgerReader& state,

@@ -9,8 +9,8 @@ std::string ProposalStateKey(std::string_view proposal_id) {
   return "proposal/" + std::string(proposal_id);
 }
 
-uint64_t ApprovalsNeeded(uint64_t member_count, uint32_t approval_bps) {
-  return (member_count * approval_bps + 9999) / 10000;
+uint64_t ApprovalsNeeded(uint64_t voters, uint32_t approval_bps) {
+  return (voters * approval_bps + 9999) / 10000;
 }
 
 std::string RoleNames(uint32_t roles) {
@@ -60,21 +60,18 @@ Status CheckProposalShape(const MemberProposeBody& body) {
   return Status::Ok();
 }
 
-// The membership as a whole, as the rules read it.
+// The membership as a whole, as the rules read it. Voters are the members with the
+// `member` role: they alone approve, and the threshold is a share of them (auditors neither
+// vote nor count), so a threshold can always be reached by the voters there are.
 struct Membership {
   MemberIndex index;
+  uint64_t voters = 0;
   uint32_t approval_bps = 0;
-  uint64_t Needed(uint64_t members) const { return ApprovalsNeeded(members, approval_bps); }
+  uint64_t Needed() const { return ApprovalsNeeded(voters, approval_bps); }
 };
 
-Result<Membership> LoadMembership(const LedgerReader& state) {
+Result<Membership> LoadMembership(const LedgerReader& state, const TxContext& context) {
   COVALUE_ASSIGN_OR_RETURN(MemberIndex index, LoadMemberIndex(state));
-  COVALUE_ASSIGN_OR_RETURN(MembershipParams params, LoadMembershipParams(state));
-  return Membership{std::move(index), params.member_approval_bps};
-}
-
-// Members with the `member` role: those who can approve.
-Result<uint64_t> CountVoters(const LedgerReader& state, const MemberIndex& index) {
   uint64_t voters = 0;
   for (const auto& id : index.ids) {
     COVALUE_ASSIGN_OR_RETURN(auto member, LoadMember(state, id));
@@ -83,19 +80,7 @@ Result<uint64_t> CountVoters(const LedgerReader& state, const MemberIndex& index
     }
     if (member->HasRole(ledger::kRoleMember)) ++voters;
   }
-  return voters;
-}
-
-// Every member counts towards the threshold, but only members with the `member` role
-// approve: a change that left them unable to reach it would lock the membership for good.
-Status CheckGovernable(uint64_t members_after, uint64_t voters_after,
-                       const Membership& membership) {
-  uint64_t needed = membership.Needed(members_after);
-  if (voters_after >= needed) return Status::Ok();
-  return Status(Code::kFailedPrecondition,
-                "afterwards " + std::to_string(voters_after) +
-                    " members with the member role could not reach the " + std::to_string(needed) +
-                    " approvals that " + std::to_string(members_after) + " members need");
+  return Membership{std::move(index), voters, context.params.member_approval_bps};
 }
 
 Status CheckAddable(const MemberProposalRecord& proposal, const LedgerReader& state,
@@ -109,14 +94,11 @@ Status CheckAddable(const MemberProposalRecord& proposal, const LedgerReader& st
                     "key " + ToHex(key) + " is held by '" + holder->member + "'");
     }
   }
-  const uint64_t members = membership.index.ids.size();
-  if (members >= kMaxMembers) {
+  if (membership.index.ids.size() >= kMaxMembers) {
     return Status(Code::kFailedPrecondition,
                   "the ledger has " + std::to_string(kMaxMembers) + " members, the most it holds");
   }
-  COVALUE_ASSIGN_OR_RETURN(uint64_t voters, CountVoters(state, membership.index));
-  const bool voter = (proposal.roles & ledger::kRoleMember) != 0;
-  return CheckGovernable(members + 1, voters + (voter ? 1 : 0), membership);
+  return Status::Ok();
 }
 
 Status CheckRemovable(const MemberProposalRecord& proposal, const LedgerReader& state,
@@ -128,13 +110,11 @@ Status CheckRemovable(const MemberProposalRecord& proposal, const LedgerReader& 
                                                  "' holds the validator role: the validator set "
                                                  "does not change by vote");
   }
-  COVALUE_ASSIGN_OR_RETURN(uint64_t voters, CountVoters(state, membership.index));
-  const bool voter = target->HasRole(ledger::kRoleMember);
-  if (voter && voters == 1) {
+  if (target->HasRole(ledger::kRoleMember) && membership.voters == 1) {
     return Status(Code::kFailedPrecondition,
                   "'" + target->id + "' is the last member with the member role");
   }
-  return CheckGovernable(membership.index.ids.size() - 1, voters - (voter ? 1 : 0), membership);
+  return Status::Ok();
 }
 
 // The proposal could execute now; the same checks run when it is proposed.
@@ -151,7 +131,7 @@ struct Tally {
 
 Result<Tally> CountApprovals(const MemberProposalRecord& proposal, const LedgerReader& state,
                              const Membership& membership) {
-  Tally tally{0, membership.Needed(membership.index.ids.size())};
+  Tally tally{0, membership.Needed()};
   for (const auto& id : proposal.approvals) {
     COVALUE_ASSIGN_OR_RETURN(auto approver, LoadMember(state, id));
     if (approver && approver->HasRole(ledger::kRoleMember)) ++tally.approvals;
@@ -211,8 +191,8 @@ TxOutcome ConcludeVote(MemberProposalRecord proposal, ledger::Event vote_event, 
 TxOutcome ApplyMemberPropose(const ledger::Transaction& tx, const TxContext& context,
                              StateOverlay& state) {
   if (Status voters = CheckVoters(context, state); !voters.ok()) return FromStatus(voters);
-  auto body = DecodeFields<MemberProposeBody>(tx.body);
-  if (!body.ok()) return Rejected(body.status().code(), "body: " + body.status().message());
+  auto body = DecodeTxBody<MemberProposeBody>(tx.body);
+  if (!body.ok()) return FromStatus(body.status());
   if (Status shape = CheckProposalShape(*body); !shape.ok()) return FromStatus(shape);
   auto existing = state.Get(ProposalStateKey(body->proposal_id));
   if (!existing.ok()) return FromStatus(existing.status());
@@ -229,7 +209,7 @@ TxOutcome ApplyMemberPropose(const ledger::Transaction& tx, const TxContext& con
   proposal.proposer = context.signer_members.front();
   proposal.approvals = context.signer_members;
   proposal.proposed_height = context.height;
-  auto membership = LoadMembership(state);
+  auto membership = LoadMembership(state, context);
   if (!membership.ok()) return FromStatus(membership.status());
   if (Status executable = CheckExecutable(proposal, state, *membership); !executable.ok()) {
     return FromStatus(executable);
@@ -249,8 +229,8 @@ TxOutcome ApplyMemberPropose(const ledger::Transaction& tx, const TxContext& con
 TxOutcome ApplyMemberApprove(const ledger::Transaction& tx, const TxContext& context,
                              StateOverlay& state) {
   if (Status voters = CheckVoters(context, state); !voters.ok()) return FromStatus(voters);
-  auto body = DecodeFields<MemberApproveBody>(tx.body);
-  if (!body.ok()) return Rejected(body.status().code(), "body: " + body.status().message());
+  auto body = DecodeTxBody<MemberApproveBody>(tx.body);
+  if (!body.ok()) return FromStatus(body.status());
   auto loaded = LoadRecord<MemberProposalRecord>(state, ProposalStateKey(body->proposal_id));
   if (!loaded.ok()) return FromStatus(loaded.status());
   if (!*loaded) return Rejected(Code::kNotFound, "no proposal '" + body->proposal_id + "'");
@@ -273,7 +253,7 @@ TxOutcome ApplyMemberApprove(const ledger::Transaction& tx, const TxContext& con
   }
   proposal.approvals.insert(proposal.approvals.end(), context.signer_members.begin(),
                             context.signer_members.end());
-  auto membership = LoadMembership(state);
+  auto membership = LoadMembership(state, context);
   if (!membership.ok()) return FromStatus(membership.status());
   auto tally = CountApprovals(proposal, state, *membership);
   if (!tally.ok()) return FromStatus(tally.status());

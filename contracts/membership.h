@@ -1,7 +1,8 @@
 // member.propose and member.approve (docs/spec/contracts/membership.md): members vote a
 // member in or out. A proposal ("proposal/<id>") collects approvals from members with the
 // `member` role and executes, in the transaction that brings its counted approvals to
-// ceil(members × member_approval_bps / 10000), by writing or deleting the member's record,
+// ceil(voters × member_approval_bps / 10000) — voters being the members with the `member`
+// role — by writing or deleting the member's record,
 // key records and member index entry. Bodies, the proposal record and the threshold. Pure;
 // thread-compatible.
 #pragma once
@@ -84,8 +85,8 @@ struct MemberProposalRecord {
 
 std::string ProposalStateKey(std::string_view proposal_id);
 
-// ceil(member_count × approval_bps / 10000): approvals that execute a proposal.
-uint64_t ApprovalsNeeded(uint64_t member_count, uint32_t approval_bps);
+// ceil(voters × approval_bps / 10000): approvals that execute a proposal.
+uint64_t ApprovalsNeeded(uint64_t voters, uint32_t approval_bps);
 
 // "member,auditor": the names of the role bits, in bit order.
 std::string RoleNames(uint32_t roles);

@@ -11,9 +11,8 @@
 namespace covalue::contracts {
 namespace {
 
-// A transaction result holds at most 64 events (ledger/tx_result.cpp): settlement.completed
-// and at most 63 settlement.line events.
-constexpr size_t kMaxLineEvents = 63;
+static_assert(ledger::kMaxTxEvents >= 1 + kMaxVentureMembers,
+              "a settlement writes settlement.completed and a line event per member");
 
 std::string Where(const VentureRecord& venture, const Period& period) {
   return "period " + PeriodName(period) + " of venture '" + venture.venture_id + "'";
@@ -108,7 +107,7 @@ std::vector<ledger::Event> SettlementEvents(const SettlementRecord& settlement,
                      {"payouts", std::to_string(payouts)}}});
   // One per paid line, each instructing its payout.
   for (const auto& line : settlement.lines) {
-    if (line.total == 0 || events.size() > kMaxLineEvents) continue;
+    if (line.total == 0) continue;
     events.push_back({"settlement.line",
                       {{"member", line.member},
                        {"recoup", std::to_string(line.recoup_amount)},

@@ -33,6 +33,12 @@ class LedgerReader {
 class StateOverlay : public LedgerReader {
  public:
   explicit StateOverlay(const LedgerReader& base) : m_base(base) {}
+  // Not copyable: `StateOverlay child(parent)` would copy the parent's changes instead of
+  // layering on it. Layer() is the way to nest.
+  StateOverlay(const StateOverlay&) = delete;
+  StateOverlay& operator=(const StateOverlay&) = delete;
+  // A new, empty overlay whose reads fall through to this one.
+  StateOverlay Layer() const { return StateOverlay(static_cast<const LedgerReader&>(*this)); }
 
   Result<std::optional<Bytes>> Get(std::string_view key) const override;
   Result<bool> IsCommitted(const Hash32& tx_id) const override;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/genesis.h"
 #include "ledger/tx_result.h"
 
 namespace covalue::contracts {
@@ -17,6 +18,7 @@ struct TxContext {
   int64_t time_ms = 0;  // the block's time: the only clock a contract has
   Hash32 tx_id{};
   std::vector<std::string> signer_members;  // member id of each signer, in signer order
+  ledger::ChainParams params;  // the genesis's chain parameters
 };
 
 struct TxOutcome {
@@ -37,5 +39,11 @@ inline bool IsFault(const Status& status) {
 // The outcome for a failed `status`: a fault, or else the transaction's rejection with the
 // status's code and message. Lets a contract's steps return Status and convert once.
 TxOutcome FromStatus(const Status& status);
+// The outcome of a contract written as a Result: a failure becomes its rejection or fault
+// (FromStatus). Lets a contract use COVALUE_RETURN_IF_ERROR throughout.
+inline TxOutcome OutcomeOf(Result<TxOutcome> outcome) {
+  if (!outcome.ok()) return FromStatus(outcome.status());
+  return std::move(outcome).value();
+}
 
 }  // namespace covalue::contracts

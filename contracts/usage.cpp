@@ -75,9 +75,7 @@ Result<TxOutcome> RecordUsage(const ledger::Transaction& tx, const TxContext& co
     return Status(Code::kInvalidArgument,
                   "usage.record takes exactly two signers: the provider and the consumer");
   }
-  auto decoded = DecodeFields<UsageRecordBody>(tx.body);
-  if (!decoded.ok()) return Status(decoded.status().code(), "body: " + decoded.status().message());
-  const UsageRecordBody& body = *decoded;
+  COVALUE_ASSIGN_OR_RETURN(const UsageRecordBody body, DecodeTxBody<UsageRecordBody>(tx.body));
   if (body.quantity == 0) return Status(Code::kInvalidArgument, "quantity must be over 0");
   if (body.unit.empty()) return Status(Code::kInvalidArgument, "unit is required");
   COVALUE_RETURN_IF_ERROR(CheckBodyTime("used_at_ms", body.used_at_ms));

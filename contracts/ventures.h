@@ -123,14 +123,6 @@ struct FormulaVersionRecord {
   }
 };
 
-// A transaction body as `T`, a failure's message prefixed "body: " (the code kept).
-template <class T>
-Result<T> DecodeTxBody(ByteView body) {
-  auto decoded = DecodeFields<T>(body);
-  if (!decoded.ok()) return Status(decoded.status().code(), "body: " + decoded.status().message());
-  return decoded;
-}
-
 // Three upper-case ASCII letters (an ISO 4217 style code; the ledger does not check the list).
 bool IsValidCurrency(std::string_view currency);
 

@@ -30,6 +30,12 @@ Status ValidateGenesis(const Genesis& g) {
     return Status(Code::kInvalidArgument, "chain id must be 1-64 characters of [a-z0-9._-]");
   }
   if (g.members.empty()) return Status(Code::kInvalidArgument, "genesis has no members");
+  if (g.members.size() > kMaxMembers) {
+    return Status(Code::kInvalidArgument, "genesis has more than " + std::to_string(kMaxMembers) + " members");
+  }
+  bool voter = false;
+  for (const auto& m : g.members) voter = voter || (m.roles & kRoleMember) != 0;
+  if (!voter) return Status(Code::kInvalidArgument, "no genesis member has the member role");
   std::set<std::string> ids;
   std::set<crypto::PublicKey> keys;
   for (const auto& m : g.members) {

@@ -22,6 +22,7 @@ enum Role : uint32_t {
 };
 inline constexpr uint32_t kAllRoles = kRoleMember | kRoleValidator | kRoleAuditor;
 inline constexpr size_t kMaxMemberKeys = 64;
+inline constexpr size_t kMaxMembers = 1024;  // on the ledger at any time
 // "member" etc.; for JSON and the CLI.
 std::string_view RoleName(Role role);
 Result<Role> RoleFromName(std::string_view name);
@@ -39,9 +40,10 @@ struct ChainParams {
   uint32_t max_block_txs = 2000;
   uint64_t max_block_bytes = 8u << 20;  // encoded transactions per block
   uint64_t max_tx_lifetime = 1000;  // expiry_height may be at most height + this
-  // Share of the current members (basis points) whose approval adds or removes a member:
-  // needed = ceil(members × bps / 10000). Default: two thirds.
-  uint32_t member_approval_bps = 6667;
+  // Share of the voting members (those with the member role), in basis points, whose
+  // approval adds or removes a member: needed = ceil(voters × bps / 10000). The default
+  // 6666 is ceil(2/3 × voters) for every membership up to 1024 (3 → 2, 4 → 3, 6 → 4).
+  uint32_t member_approval_bps = 6666;
   bool operator==(const ChainParams&) const = default;
 };
 

@@ -2,7 +2,6 @@
 
 namespace covalue::ledger {
 namespace {
-constexpr uint32_t kMaxEvents = 64;
 constexpr uint32_t kMaxAttributes = 32;
 constexpr uint32_t kMaxValueLength = 1024;
 }  // namespace
@@ -36,7 +35,7 @@ Status DecodeTxResult(codec::Reader& r, TxResult* result) {
   result->code = static_cast<Code>(code);
   COVALUE_RETURN_IF_ERROR(r.String(&result->message));
   uint32_t events = 0;
-  COVALUE_RETURN_IF_ERROR(r.Count(&events, kMaxEvents, 8));
+  COVALUE_RETURN_IF_ERROR(r.Count(&events, kMaxTxEvents, 8));
   result->events.resize(events);
   for (auto& event : result->events) {
     COVALUE_RETURN_IF_ERROR(r.String(&event.kind, 128));

@@ -13,6 +13,9 @@
 
 namespace covalue::ledger {
 
+// The most events one result holds: a settlement of a 64-member venture writes 65.
+inline constexpr uint32_t kMaxTxEvents = 128;
+
 struct Event {
   std::string kind;  // "dataset.registered"
   std::vector<std::pair<std::string, std::string>> attributes;  // in the order the contract set them

@@ -169,9 +169,11 @@ Status Node::Admit(const ledger::Transaction& tx, const Hash32& tx_id) const {
   COVALUE_ASSIGN_OR_RETURN(auto members, contracts::AdmitTransaction(tx, tx_id, context, *m_store));
   // A dry run of the contract on the committed state gives the submitter its error now;
   // the real run happens in the block (where a concurrent transaction may still win).
+  // Its block time: the clock's, as a block proposed now would have (never before the head's).
   contracts::StateOverlay scratch(*m_store);
-  contracts::TxContext tx_context{m_genesis.chain_id, head.height + 1, head.time_ms, tx_id,
-                                  std::move(members)};
+  int64_t time_ms = head.time_ms == INT64_MAX ? head.time_ms : std::max(m_clock.NowMillis(), head.time_ms + 1);
+  contracts::TxContext tx_context{m_genesis.chain_id, head.height + 1, time_ms, tx_id,
+                                  std::move(members), m_genesis.params};
   contracts::TxOutcome outcome = contracts::ApplyTransaction(tx, tx_context, scratch);
   COVALUE_RETURN_IF_ERROR(outcome.fault);
   if (!outcome.result.ok()) return Status(outcome.result.code, outcome.result.message);

@@ -192,7 +192,6 @@ JSON
   tx revenue.record maker -- --venture-id fleet-emissions --external-ref INV-2026-0711 \
     --amount 9500000 --currency EUR --period 2026-Q3
   tx settlement.run connectivity -- --venture-id fleet-emissions --period 2026-Q3
-  "$CLI" query statement fleet-emissions 2026-Q3 --node "$NODE"
 
   scenario_step "maker revokes analytics' grant; a later usage receipt is refused"
   tx grant.revoke maker -- --grant-id analytics-emissions --reason "contract ended"
@@ -201,4 +200,8 @@ JSON
     --quantity 1000 --unit rows --used-at-ms "$now" --evidence-hash "$evidence"
   "$CLI" query access --node "$NODE" --party analytics --dataset fleet-telemetry \
     --purpose emissions-analytics | sed 's/^/    /'
+
+  scenario_step "the settlement statements as the ledger holds them now"
+  "$CLI" query statement fleet-emissions 2026-Q2 --node "$NODE"
+  "$CLI" query statement fleet-emissions 2026-Q3 --node "$NODE"
 }

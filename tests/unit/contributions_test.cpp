@@ -270,8 +270,8 @@ TEST_CASE("contributions of a settled period are frozen", "[contributions]") {
   auto apply = [&](auto contract, Bytes body, std::string signer) {
     ledger::Transaction tx;
     tx.body = std::move(body);
-    TxContext context{"covalue-test", f.h.height() + 1, f.h.time_ms(), {}, {std::move(signer)}};
-    StateOverlay tx_state(static_cast<const LedgerReader&>(state));
+    TxContext context{"covalue-test", f.h.height() + 1, f.h.time_ms(), {}, {std::move(signer)}, {}};
+    StateOverlay tx_state = state.Layer();
     TxOutcome outcome = contract(tx, context, tx_state);
     CHECK(outcome.fault.ok());
     if (!outcome.result.ok()) CHECK(tx_state.changes().empty());
@@ -305,7 +305,7 @@ TEST_CASE("a period holds at most 10,000 contributions", "[contributions]") {
   auto apply = [&](std::string id) {
     ledger::Transaction tx;
     tx.body = EncodeFields(Body(std::move(id), ContributionKind::kData, 1));
-    TxContext context{"covalue-test", f.h.height() + 1, f.h.time_ms(), {}, {"maker"}};
+    TxContext context{"covalue-test", f.h.height() + 1, f.h.time_ms(), {}, {"maker"}, {}};
     TxOutcome outcome = ApplyContributionRecord(tx, context, state);
     return outcome.result.code;
   };

@@ -169,8 +169,8 @@ TEST_CASE("late revenue for a settled period is refused", "[revenue]") {
   auto apply = [&](const RevenueRecordBody& body) {
     ledger::Transaction tx;
     tx.body = EncodeFields(body);
-    TxContext context{"covalue-test", f.h.height() + 1, f.h.time_ms(), {}, {"startup"}};
-    StateOverlay tx_state(static_cast<const LedgerReader&>(state));
+    TxContext context{"covalue-test", f.h.height() + 1, f.h.time_ms(), {}, {"startup"}, {}};
+    StateOverlay tx_state = state.Layer();
     TxOutcome outcome = ApplyRevenueRecord(tx, context, tx_state);
     CHECK(outcome.fault.ok());
     if (!outcome.result.ok()) CHECK(tx_state.changes().empty());

@@ -218,7 +218,7 @@ TEST_CASE("formula.propose refusals change nothing", "[ventures][formula]") {
     ledger::Transaction tx;
     tx.body = contract == ApplyFormulaPropose ? EncodeFields(Proposal(1, "2026-Q1"))
                                               : EncodeFields(FormulaSignBody{"v1", 1});
-    TxContext context{"covalue-test", h.height() + 1, h.time_ms(), {}, {"maker", "maker"}};
+    TxContext context{"covalue-test", h.height() + 1, h.time_ms(), {}, {"maker", "maker"}, {}};
     StateOverlay state(h.state());
     TxOutcome outcome = contract(tx, context, state);
     CHECK(outcome.result.code == Code::kInvalidArgument);
@@ -309,8 +309,8 @@ TEST_CASE("settled periods keep their formula", "[ventures][formula]") {
   auto apply = [&](auto contract, Bytes body, std::vector<std::string> signers) {
     ledger::Transaction tx;
     tx.body = std::move(body);
-    TxContext context{"covalue-test", h.height() + 1, h.time_ms(), {}, std::move(signers)};
-    StateOverlay tx_state(static_cast<const LedgerReader&>(state));  // not a copy of `state`
+    TxContext context{"covalue-test", h.height() + 1, h.time_ms(), {}, std::move(signers), {}};
+    StateOverlay tx_state = state.Layer();
     TxOutcome outcome = contract(tx, context, tx_state);
     CHECK(outcome.fault.ok());
     if (!outcome.result.ok()) CHECK(tx_state.changes().empty());
