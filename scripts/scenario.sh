@@ -13,9 +13,14 @@
 # with a mixed formula in which maker first recoups its infrastructure cost. In 2026-Q2 they
 # record contributions (one is disputed), maker invoices a customer, and the quarter is
 # settled and paid. For 2026-Q3 a new formula version raises connectivity's share, signed
-# by all three; Q3 is settled. Maker then revokes the grant and a later receipt is refused.
+# by all three; Q3 is settled, after a dispute that is withdrawn. Maker then revokes the
+# grant and a later receipt is refused. Along the way the members vote an insurer in, and
+# the insurer rotates its key: every kind of business transaction is used.
 
 scenario_step() { printf '\033[1m--- %s\033[0m\n' "$*"; }
+
+# json_field <json> <key>: the first value of "key" (string or number).
+json_field() { grep -m1 "\"$2\"" <<<"$1" | sed -E 's/.*: "?([^",]*)"?,?$/\1/'; }
 
 # tx <kind> <signer…> -- <flags…>: signs with each signer's key and waits for the commit;
 # prints the result code and events compactly.
@@ -24,7 +29,7 @@ tx() {
   shift
   local keys=()
   while [ "$1" != "--" ]; do
-    keys+=(--key "$KEYS/$1.key")
+    keys+=(--key "$(key_file "$1")")
     shift
   done
   shift
@@ -45,7 +50,7 @@ tx_refused() {
   shift
   local keys=()
   while [ "$1" != "--" ]; do
-    keys+=(--key "$KEYS/$1.key")
+    keys+=(--key "$(key_file "$1")")
     shift
   done
   shift
@@ -58,6 +63,9 @@ tx_refused() {
   fi
   echo "  refused as expected: $(grep -m1 -oE "$code[^\"]*" <<<"$out")"
 }
+
+# A signer is a member of the network (its key in $KEYS) or a key file's path.
+key_file() { case "$1" in */*) echo "$1" ;; *) echo "$KEYS/$1.key" ;; esac; }
 
 # One line per event: "  event.kind key=value …".
 summarize_result() {
@@ -102,6 +110,26 @@ run_ecosystem_scenario() {
   tx usage.record maker analytics -- --receipt-id use-0002 --grant-id analytics-emissions \
     --purpose emissions-analytics --operation read --quantity 300000 --unit rows \
     --used-at-ms "$now" --evidence-hash "$evidence"
+
+  scenario_step "the members vote an insurer in (two thirds of the voting members approve)"
+  rm -f "$WORKDIR/insurer.key" "$WORKDIR/insurer-2.key"
+  local insurer_key
+  insurer_key=$("$CLI" keygen --out "$WORKDIR/insurer.key")
+  tx member.propose maker -- --proposal-id admit-insurer --action add --member-id insurer \
+    --roles 1 --keys "$insurer_key"
+  tx member.approve analytics -- --proposal-id admit-insurer
+  if [ "$(json_field "$("$CLI" query proposal admit-insurer --node "$NODE")" executed_height)" = 0 ]; then
+    tx member.approve connectivity -- --proposal-id admit-insurer
+  fi
+  "$CLI" query member insurer --node "$NODE" | sed 's/^/    /'
+
+  scenario_step "the insurer adds a second key and retires its first"
+  "$CLI" keygen --out "$WORKDIR/insurer-2.key" >/dev/null
+  tx key.add "$WORKDIR/insurer.key" -- --new-key "$WORKDIR/insurer-2.key" --member insurer
+  local height
+  height=$(json_field "$("$CLI" query status --node "$NODE")" height)
+  tx key.retire "$WORKDIR/insurer-2.key" -- --body-key "$WORKDIR/insurer.key" \
+    --valid-until-height $((height + 2))
 
   scenario_step "maker, analytics and connectivity start the fleet-emissions venture (quarterly, EUR)"
   tx venture.create maker -- --venture-id fleet-emissions --members maker,analytics,connectivity \
@@ -189,6 +217,11 @@ JSON
   tx contribution.record connectivity -- --contribution-id q3-connectivity-sims \
     --venture-id fleet-emissions --kind service --quantity 450 --unit sim-months --value 340000 \
     --period 2026-Q3 --evidence-hash "$evidence"
+  echo "  analytics disputes connectivity's SIM count, checks the invoices, and withdraws the dispute"
+  tx contribution.dispute analytics -- --contribution-id q3-connectivity-sims \
+    --reason "SIM count differs from the fleet list"
+  tx contribution.resolve analytics -- --contribution-id q3-connectivity-sims --outcome upheld \
+    --note "fleet list was stale; the count stands"
   tx revenue.record maker -- --venture-id fleet-emissions --external-ref INV-2026-0711 \
     --amount 9500000 --currency EUR --period 2026-Q3
   tx settlement.run connectivity -- --venture-id fleet-emissions --period 2026-Q3
@@ -200,6 +233,12 @@ JSON
     --quantity 1000 --unit rows --used-at-ms "$now" --evidence-hash "$evidence"
   "$CLI" query access --node "$NODE" --party analytics --dataset fleet-telemetry \
     --purpose emissions-analytics | sed 's/^/    /'
+
+  scenario_step "the insurer's first key is past its retirement height: refused; the new one signs"
+  tx_refused key_retired dataset.register "$WORKDIR/insurer.key" -- --dataset-id claims-history \
+    --content-hash "$evidence" --description "Claims history"
+  tx dataset.register "$WORKDIR/insurer-2.key" -- --dataset-id claims-history \
+    --content-hash "$evidence" --description "Claims history"
 
   scenario_step "the settlement statements as the ledger holds them now"
   "$CLI" query statement fleet-emissions 2026-Q2 --node "$NODE"
