@@ -22,9 +22,9 @@ scenario_step() { printf '\033[1m--- %s\033[0m\n' "$*"; }
 # json_field <json> <key>: the first value of "key" (string or number).
 json_field() { grep -m1 "\"$2\"" <<<"$1" | sed -E 's/.*: "?([^",]*)"?,?$/\1/'; }
 
-# tx <kind> <signer…> -- <flags…>: signs with each signer's key and waits for the commit;
-# prints the result code and events compactly.
-tx() {
+# run_tx <kind> <signer…> -- <flags…>: signs with each signer's key, submits and waits for
+# the commit; sets TX_OUT (the CLI's output) and TX_STATUS (its exit code).
+run_tx() {
   local kind=$1
   shift
   local keys=()
@@ -33,39 +33,33 @@ tx() {
     shift
   done
   shift
-  local out
-  out=$("$CLI" tx "$kind" --node "$NODE" "${keys[@]}" --wait "$@") || {
-    echo "$out" >&2
-    echo "scenario: $kind failed" >&2
-    return 1
-  }
-  summarize_result <<<"$out"
+  TX_STATUS=0
+  TX_OUT=$("$CLI" tx "$kind" --node "$NODE" "${keys[@]}" --wait "$@" 2>&1) || TX_STATUS=$?
 }
 
-# tx_refused <code> <kind> <signer…> -- <flags…>: the same, expecting a refusal with <code>.
+# tx <kind> <signer…> -- <flags…>: must commit with result ok; prints the result's events.
+tx() {
+  run_tx "$@"
+  if [ "$TX_STATUS" -ne 0 ]; then
+    echo "$TX_OUT" >&2
+    echo "scenario: $1 failed" >&2
+    return 1
+  fi
+  summarize_result <<<"$TX_OUT"
+}
+
+# tx_refused <code> <kind> <signer…> -- <flags…>: must be refused with <code>.
 tx_refused() {
   local code=$1
   shift
-  local kind=$1
-  shift
-  local keys=()
-  while [ "$1" != "--" ]; do
-    keys+=(--key "$(key_file "$1")")
-    shift
-  done
-  shift
-  local out status=0
-  out=$("$CLI" tx "$kind" --node "$NODE" "${keys[@]}" --wait "$@" 2>&1) || status=$?
-  if [ "$status" -eq 0 ] || ! grep -q "$code" <<<"$out"; then
-    echo "$out" >&2
-    echo "scenario: $kind should have been refused with $code" >&2
+  run_tx "$@"
+  if [ "$TX_STATUS" -eq 0 ] || ! grep -q "$code" <<<"$TX_OUT"; then
+    echo "$TX_OUT" >&2
+    echo "scenario: $1 should have been refused with $code" >&2
     return 1
   fi
-  echo "  refused as expected: $(grep -m1 -oE "$code[^\"]*" <<<"$out")"
+  echo "  refused as expected: $(grep -m1 -oE "$code[^\"]*" <<<"$TX_OUT")"
 }
-
-# A signer is a member of the network (its key in $KEYS) or a key file's path.
-key_file() { case "$1" in */*) echo "$1" ;; *) echo "$KEYS/$1.key" ;; esac; }
 
 # One line per event: "  event.kind key=value …".
 summarize_result() {
@@ -79,6 +73,17 @@ for e in result.get("events", []):
     print("    %s %s" % (e["kind"], attrs))
 '
 }
+
+# contribute <member> <id> <kind> <quantity> <unit> <value> <period> [recoupable]: a
+# contribution to fleet-emissions with the scenario's evidence hash.
+contribute() {
+  tx contribution.record "$1" -- --contribution-id "$2" --venture-id fleet-emissions --kind "$3" \
+    --quantity "$4" --unit "$5" --value "$6" --period "$7" --evidence-hash "$evidence" \
+    --recoupable "$([ "${8:-}" = recoupable ] && echo true || echo false)"
+}
+
+# A signer is a member of the network (its key in $KEYS) or a key file's path.
+key_file() { case "$1" in */*) echo "$1" ;; *) echo "$KEYS/$1.key" ;; esac; }
 
 run_ecosystem_scenario() {
   local now evidence
@@ -152,21 +157,11 @@ JSON
   tx formula.sign connectivity -- --venture-id fleet-emissions --version 1
 
   scenario_step "2026-Q2 contributions (maker's infrastructure is a recoupable cost)"
-  tx contribution.record maker -- --contribution-id q2-maker-infra --venture-id fleet-emissions \
-    --kind compute --quantity 1 --unit platform --value 3000000 --period 2026-Q2 \
-    --evidence-hash "$evidence" --recoupable true
-  tx contribution.record maker -- --contribution-id q2-maker-data --venture-id fleet-emissions \
-    --kind data --quantity 1500000 --unit rows --value 400000 --period 2026-Q2 \
-    --evidence-hash "$evidence"
-  tx contribution.record analytics -- --contribution-id q2-analytics-model \
-    --venture-id fleet-emissions --kind service --quantity 120 --unit hours --value 900000 \
-    --period 2026-Q2 --evidence-hash "$evidence"
-  tx contribution.record connectivity -- --contribution-id q2-connectivity-sims \
-    --venture-id fleet-emissions --kind service --quantity 400 --unit sim-months --value 300000 \
-    --period 2026-Q2 --evidence-hash "$evidence"
-  tx contribution.record analytics -- --contribution-id q2-analytics-gpu \
-    --venture-id fleet-emissions --kind compute --quantity 800 --unit gpu-hours --value 500000 \
-    --period 2026-Q2 --evidence-hash "$evidence"
+  contribute maker q2-maker-infra compute 1 platform 3000000 2026-Q2 recoupable
+  contribute maker q2-maker-data data 1500000 rows 400000 2026-Q2
+  contribute analytics q2-analytics-model service 120 hours 900000 2026-Q2
+  contribute connectivity q2-connectivity-sims service 400 sim-months 300000 2026-Q2
+  contribute analytics q2-analytics-gpu compute 800 gpu-hours 500000 2026-Q2
   echo "  maker disputes analytics' GPU hours: they do not count"
   tx contribution.dispute maker -- --contribution-id q2-analytics-gpu \
     --reason "no GPU invoices attached"
@@ -208,15 +203,9 @@ JSON
   tx formula.sign analytics -- --venture-id fleet-emissions --version 2
 
   scenario_step "2026-Q3: contributions, EUR 95,000.00 revenue, settlement"
-  tx contribution.record maker -- --contribution-id q3-maker-data --venture-id fleet-emissions \
-    --kind data --quantity 1700000 --unit rows --value 450000 --period 2026-Q3 \
-    --evidence-hash "$evidence"
-  tx contribution.record analytics -- --contribution-id q3-analytics-model \
-    --venture-id fleet-emissions --kind service --quantity 90 --unit hours --value 700000 \
-    --period 2026-Q3 --evidence-hash "$evidence"
-  tx contribution.record connectivity -- --contribution-id q3-connectivity-sims \
-    --venture-id fleet-emissions --kind service --quantity 450 --unit sim-months --value 340000 \
-    --period 2026-Q3 --evidence-hash "$evidence"
+  contribute maker q3-maker-data data 1700000 rows 450000 2026-Q3
+  contribute analytics q3-analytics-model service 90 hours 700000 2026-Q3
+  contribute connectivity q3-connectivity-sims service 450 sim-months 340000 2026-Q3
   echo "  analytics disputes connectivity's SIM count, checks the invoices, and withdraws the dispute"
   tx contribution.dispute analytics -- --contribution-id q3-connectivity-sims \
     --reason "SIM count differs from the fleet list"
