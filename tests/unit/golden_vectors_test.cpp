@@ -1,15 +1,12 @@
-// Golden vectors: the exact bytes of every signed or hashed structure, built here from
-// fixed inputs and compared with the hex in tests/vectors/*.json. Any change to a field's
-// order, width, prefix or domain tag changes a byte and fails this test. When a format
-// change is intended, run with COVALUE_UPDATE_VECTORS=1 to rewrite the files, review the
-// diff, and bump the structure's version (tests/vectors/README.md).
+// Golden vectors: the exact bytes of every signed or hashed structure of the chain, built
+// here from fixed inputs and compared with the hex in tests/vectors/*.json (transaction
+// bodies and contract records: body_vectors_test.cpp; file machinery:
+// tests/support/golden_vectors.h). Any change to a field's order, width, prefix or domain
+// tag changes a byte and fails this test. When a format change is intended, run with
+// COVALUE_UPDATE_VECTORS=1 to rewrite the files, review the diff, and bump the structure's
+// version (tests/vectors/README.md).
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <fstream>
-#include <map>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,92 +21,22 @@
 #include "ledger/genesis.h"
 #include "ledger/transaction.h"
 #include "ledger/tx_result.h"
+#include "tests/support/golden_vectors.h"
 #include "tests/support/test_support.h"
 
 namespace covalue {
 namespace {
 
+using testing::CheckVectorFile;
+using testing::H;
 using testing::KeyFromLabel;
-using Json = nlohmann::ordered_json;
+using testing::StoredBytes;
+using testing::ToBytes;
+using testing::UpdateMode;
+using testing::VectorFile;
 
 constexpr std::string_view kChain = "covalue-test";
 constexpr int64_t kBlockTime = 1'700'000'000'123;
-
-struct Vector {
-  std::string name;
-  std::string inputs;
-  Bytes bytes;
-};
-
-struct VectorFile {
-  std::string file;  // under tests/vectors/
-  std::string description;
-  std::vector<Vector> vectors;
-};
-
-bool UpdateMode() {
-  const char* flag = std::getenv("COVALUE_UPDATE_VECTORS");
-  return flag != nullptr && std::string_view(flag) == "1";
-}
-
-std::string PathOf(const std::string& file) {
-  return std::string(COVALUE_VECTORS_DIR) + "/" + file;
-}
-
-// Compares `expected` with the file (or rewrites the file in update mode).
-void CheckVectorFile(const VectorFile& expected) {
-  const std::string path = PathOf(expected.file);
-  if (UpdateMode()) {
-    Json doc;
-    doc["description"] = expected.description;
-    doc["vectors"] = Json::array();
-    for (const auto& v : expected.vectors) {
-      doc["vectors"].push_back({{"name", v.name}, {"inputs", v.inputs}, {"hex", ToHex(v.bytes)}});
-    }
-    std::ofstream out(path, std::ios::trunc);
-    REQUIRE(out.good());
-    out << doc.dump(2) << "\n";
-    REQUIRE(out.good());
-    WARN("COVALUE_UPDATE_VECTORS=1: rewrote " << path);
-    return;
-  }
-  std::ifstream in(path);
-  INFO("vector file " << path << " (regenerate with COVALUE_UPDATE_VECTORS=1)");
-  REQUIRE(in.good());
-  Json doc = Json::parse(in);
-  std::map<std::string, std::string> stored;
-  for (const auto& v : doc.at("vectors")) {
-    std::string name = v.at("name").get<std::string>();
-    INFO("vector " << name);
-    CHECK(stored.emplace(name, v.at("hex").get<std::string>()).second);  // names are unique
-  }
-  for (const auto& v : expected.vectors) {
-    INFO("vector " << v.name << " (" << v.inputs << ")");
-    auto it = stored.find(v.name);
-    REQUIRE(it != stored.end());
-    CHECK(it->second == ToHex(v.bytes));
-  }
-  CHECK(stored.size() == expected.vectors.size());  // no stale entries in the file
-}
-
-// The stored hex of one vector, for decoding it back.
-Bytes StoredBytes(const std::string& file, const std::string& name) {
-  std::ifstream in(PathOf(file));
-  REQUIRE(in.good());
-  Json doc = Json::parse(in);
-  for (const auto& v : doc.at("vectors")) {
-    if (v.at("name") == name) return FromHex(v.at("hex").get<std::string>()).value();
-  }
-  FAIL("no vector " << name << " in " << file);
-  return {};
-}
-
-Bytes ToBytes(ByteView v) {
-  return Bytes(v.begin(), v.end());
-}
-Hash32 H(std::string_view label) {
-  return crypto::Sha256(AsBytes(label));
-}
 
 // ---- Fixed inputs ---------------------------------------------------------------------
 
