@@ -18,7 +18,7 @@ auto TotalOrder(const ContributionTotal& t) {
 // within open_value ≤ kMaxAmount, removal only of a contribution that counted (an entry
 // that cannot hold it is corruption).
 Status UpdateEntry(ContributionTotals& totals, const ContributionRecord& c, bool counted) {
-  ContributionTotal key{c.contributor, c.kind, c.recoupable, 0, 0};
+  ContributionTotal key{c.contributor, c.entry.kind, c.entry.recoupable, 0, 0};
   auto it =
       std::lower_bound(totals.entries.begin(), totals.entries.end(), key,
                        [](const auto& a, const auto& b) { return TotalOrder(a) < TotalOrder(b); });
@@ -26,14 +26,14 @@ Status UpdateEntry(ContributionTotals& totals, const ContributionRecord& c, bool
   if (counted) {
     if (!found) it = totals.entries.insert(it, key);
     it->count += 1;
-    it->value += c.value;
+    it->value += c.entry.value;
     return Status::Ok();
   }
-  if (!found || it->count == 0 || it->value < c.value) {
-    return Status(Code::kCorruption, "contribution totals do not hold '" + c.contribution_id + "'");
+  if (!found || it->count == 0 || it->value < c.entry.value) {
+    return Status(Code::kCorruption, "contribution totals do not hold '" + c.id() + "'");
   }
   it->count -= 1;
-  it->value -= c.value;
+  it->value -= c.entry.value;
   if (it->count == 0) totals.entries.erase(it);
   return Status::Ok();
 }
@@ -56,33 +56,42 @@ struct DisputeScope {
 Result<DisputeScope> LoadDisputeScope(const LedgerReader& state, std::string_view contribution_id,
                                       std::string_view signer) {
   COVALUE_ASSIGN_OR_RETURN(auto contribution, LoadExistingContribution(state, contribution_id));
-  COVALUE_ASSIGN_OR_RETURN(auto venture, LoadVenture(state, contribution.venture_id));
+  COVALUE_ASSIGN_OR_RETURN(auto venture, LoadVenture(state, contribution.entry.venture_id));
   if (!venture)
-    return Status(Code::kCorruption,
-                  "venture of contribution '" + contribution.contribution_id + "' missing");
+    return Status(Code::kCorruption, "venture of contribution '" + contribution.id() + "' missing");
   COVALUE_RETURN_IF_ERROR(CheckVentureMember(*venture, signer));
   return DisputeScope{std::move(contribution), std::move(*venture)};
+}
+
+// The totals of `period` of `venture`, which must still be open at `time_ms` (CheckPeriodOpen:
+// kInvalidArgument or kPeriodClosed).
+Result<ContributionTotals> LoadOpenPeriodTotals(const LedgerReader& state,
+                                                const VentureRecord& venture, const Period& period,
+                                                int64_t time_ms) {
+  COVALUE_RETURN_IF_ERROR(CheckPeriodOpen(venture, period, time_ms));
+  return LoadContributionTotals(state, venture.id(), period);
 }
 
 // Writes the contribution and its period's totals after `change` and names the entities.
 TxOutcome StoreChange(StateOverlay& state, const ContributionRecord& contribution,
                       ContributionTotals& totals, ledger::Event event) {
-  std::string totals_key = ContributionTotalsKey(contribution.venture_id, contribution.period);
-  std::string key = ContributionKey(contribution.contribution_id);
+  const ContributionRecordBody& entry = contribution.entry;
+  std::string totals_key = ContributionTotalsKey(entry.venture_id, entry.period);
+  std::string key = ContributionKey(entry.contribution_id);
   StoreRecord(state, key, contribution);
   StoreRecord(state, totals_key, totals);
   TxOutcome outcome;
   outcome.result.events.push_back(std::move(event));
-  outcome.entities = {key, VentureKey(contribution.venture_id), totals_key};
+  outcome.entities = {key, VentureKey(entry.venture_id), totals_key};
   return outcome;
 }
 
 std::vector<std::pair<std::string, std::string>> CommonAttributes(const ContributionRecord& c) {
-  return {{"contribution", c.contribution_id},
-          {"venture", c.venture_id},
-          {"period", PeriodName(c.period)},
+  return {{"contribution", c.entry.contribution_id},
+          {"venture", c.entry.venture_id},
+          {"period", PeriodName(c.entry.period)},
           {"contributor", c.contributor},
-          {"value", std::to_string(c.value)}};
+          {"value", std::to_string(c.entry.value)}};
 }
 
 }  // namespace
@@ -119,13 +128,9 @@ TxOutcome ApplyContributionRecord(const ledger::Transaction& tx, const TxContext
   if (!existing.ok()) return FromStatus(existing.status());
   if (*existing)
     return Rejected(Code::kAlreadyExists, "contribution '" + body->contribution_id + "' exists");
-  if (Status status = CheckPeriodOpen(*venture, body->period, context.time_ms); !status.ok()) {
-    return FromStatus(status);
-  }
-  auto totals = LoadContributionTotals(state, venture->venture_id, body->period);
+  auto totals = LoadOpenPeriodTotals(state, *venture, body->period, context.time_ms);
   if (!totals.ok()) return FromStatus(totals.status());
-  std::string where =
-      "period " + PeriodName(body->period) + " of venture '" + venture->venture_id + "'";
+  std::string where = "period " + PeriodName(body->period) + " of venture '" + venture->id() + "'";
   if (totals->recorded_count >= kMaxContributionsPerPeriod) {
     return Rejected(Code::kFailedPrecondition, where + " has " +
                                                    std::to_string(kMaxContributionsPerPeriod) +
@@ -136,29 +141,16 @@ TxOutcome ApplyContributionRecord(const ledger::Transaction& tx, const TxContext
                     "the contributions of " + where + " would exceed 10^15 minor units");
   }
 
-  ContributionRecord contribution{body->contribution_id,
-                                  body->venture_id,
-                                  body->kind,
-                                  body->quantity,
-                                  body->unit,
-                                  body->value,
-                                  body->period,
-                                  body->evidence_hash,
-                                  body->recoupable,
-                                  *signer,
-                                  ContributionStatus::kCounted,
-                                  "",
-                                  "",
-                                  "",
-                                  context.height};
+  ContributionRecord contribution{*body, *signer,       ContributionStatus::kCounted, "", "",
+                                  "",    context.height};
   totals->recorded_count += 1;
-  totals->open_value += contribution.value;
+  totals->open_value += contribution.entry.value;
   if (Status status = UpdateEntry(*totals, contribution, true); !status.ok())
     return FromStatus(status);
   auto attributes = CommonAttributes(contribution);
-  attributes.push_back({"kind", std::string(EnumName(contribution.kind))});
-  attributes.push_back({"recoupable", contribution.recoupable ? "true" : "false"});
-  attributes.push_back({"evidence_hash", ToHex(contribution.evidence_hash)});
+  attributes.push_back({"kind", std::string(EnumName(contribution.entry.kind))});
+  attributes.push_back({"recoupable", contribution.entry.recoupable ? "true" : "false"});
+  attributes.push_back({"evidence_hash", ToHex(contribution.entry.evidence_hash)});
   return StoreChange(state, contribution, *totals,
                      {"contribution.recorded", std::move(attributes)});
 }
@@ -177,15 +169,12 @@ TxOutcome ApplyContributionDispute(const ledger::Transaction& tx, const TxContex
     return Rejected(Code::kForbidden, "'" + *signer + "' cannot dispute its own contribution");
   }
   if (contribution.status != ContributionStatus::kCounted) {
-    return Rejected(Code::kConflict, "contribution '" + contribution.contribution_id + "' is " +
+    return Rejected(Code::kConflict, "contribution '" + contribution.id() + "' is " +
                                          std::string(EnumName(contribution.status)) +
                                          ", not counted");
   }
-  if (Status status = CheckPeriodOpen(scope->venture, contribution.period, context.time_ms);
-      !status.ok()) {
-    return FromStatus(status);
-  }
-  auto totals = LoadContributionTotals(state, contribution.venture_id, contribution.period);
+  auto totals =
+      LoadOpenPeriodTotals(state, scope->venture, contribution.entry.period, context.time_ms);
   if (!totals.ok()) return FromStatus(totals.status());
 
   contribution.status = ContributionStatus::kDisputed;
@@ -211,7 +200,7 @@ TxOutcome ApplyContributionResolve(const ledger::Transaction& tx, const TxContex
   if (!scope.ok()) return FromStatus(scope.status());
   ContributionRecord& contribution = scope->contribution;
   if (contribution.status != ContributionStatus::kDisputed) {
-    return Rejected(Code::kConflict, "contribution '" + contribution.contribution_id + "' is " +
+    return Rejected(Code::kConflict, "contribution '" + contribution.id() + "' is " +
                                          std::string(EnumName(contribution.status)) +
                                          ", not disputed");
   }
@@ -220,15 +209,12 @@ TxOutcome ApplyContributionResolve(const ledger::Transaction& tx, const TxContex
   if (*signer != party) {
     return Rejected(Code::kForbidden,
                     upheld ? "only the disputer '" + party + "' may uphold contribution '" +
-                                 contribution.contribution_id + "'"
+                                 contribution.id() + "'"
                            : "only the contributor '" + party + "' may withdraw contribution '" +
-                                 contribution.contribution_id + "'");
+                                 contribution.id() + "'");
   }
-  if (Status status = CheckPeriodOpen(scope->venture, contribution.period, context.time_ms);
-      !status.ok()) {
-    return FromStatus(status);
-  }
-  auto totals = LoadContributionTotals(state, contribution.venture_id, contribution.period);
+  auto totals =
+      LoadOpenPeriodTotals(state, scope->venture, contribution.entry.period, context.time_ms);
   if (!totals.ok()) return FromStatus(totals.status());
 
   contribution.resolution_note = body->note;
@@ -238,9 +224,9 @@ TxOutcome ApplyContributionResolve(const ledger::Transaction& tx, const TxContex
       return FromStatus(status);
   } else {
     contribution.status = ContributionStatus::kWithdrawn;
-    if (totals->open_value < contribution.value)
+    if (totals->open_value < contribution.entry.value)
       return FromStatus(Status(Code::kCorruption, "contribution totals too low"));
-    totals->open_value -= contribution.value;
+    totals->open_value -= contribution.entry.value;
   }
   auto attributes = CommonAttributes(contribution);
   attributes.push_back({"outcome", std::string(EnumName(body->outcome))});

@@ -99,36 +99,22 @@ struct ContributionResolveBody {
   }
 };
 
-// "contribution/<contribution_id>".
+// "contribution/<contribution_id>": the contribution as recorded (flat: the body's fields
+// first) and what became of it.
 struct ContributionRecord {
   static constexpr uint16_t kRecordVersion = 1;
-  std::string contribution_id;
-  std::string venture_id;
-  ContributionKind kind = ContributionKind::kData;
-  uint64_t quantity = 0;
-  std::string unit;
-  uint64_t value = 0;
-  Period period;
-  Hash32 evidence_hash{};
-  bool recoupable = false;
+  ContributionRecordBody entry;
   std::string contributor;
   ContributionStatus status = ContributionStatus::kCounted;
   std::string disputed_by;      // "" unless disputed (kept after a resolution)
   std::string dispute_reason;   // "" unless disputed
   std::string resolution_note;  // "" until resolved
   uint64_t recorded_height = 0;
+  const std::string& id() const { return entry.contribution_id; }
   bool operator==(const ContributionRecord&) const = default;
   template <class V>
   void Fields(V& v) {
-    v.Id("contribution_id", contribution_id);
-    v.Id("venture_id", venture_id);
-    v.Enum("kind", kind);
-    v.U64("quantity", quantity);
-    v.Text("unit", unit, kMaxUnitLength);
-    v.Amount("value", value);
-    v.PeriodField("period", period);
-    v.Hash("evidence_hash", evidence_hash);
-    v.Bool("recoupable", recoupable);
+    entry.Fields(v);
     v.Id("contributor", contributor);
     v.Enum("status", status);
     v.OptId("disputed_by", disputed_by);

@@ -1,6 +1,7 @@
 #include "contracts/member_record.h"
 
 #include <algorithm>
+#include <set>
 
 namespace covalue::contracts {
 
@@ -59,6 +60,15 @@ Status SignersHoldRole(const TxContext& context, const LedgerReader& state, ledg
     }
   }
   return Status::Ok();
+}
+
+Status DistinctSignersHoldRole(const TxContext& context, const LedgerReader& state,
+                               ledger::Role role) {
+  std::set<std::string_view> seen;
+  for (const auto& id : context.signer_members) {
+    if (!seen.insert(id).second) return Status(Code::kInvalidArgument, "'" + id + "' signed twice");
+  }
+  return SignersHoldRole(context, state, role);
 }
 
 Result<std::string> SoleSigner(const TxContext& context) {

@@ -93,6 +93,11 @@ Result<std::string> SoleSignerWithRole(const TxContext& context, const LedgerRea
                                        ledger::Role role);
 // Every signer's member holds `role` (kForbidden naming the first that does not).
 Status SignersHoldRole(const TxContext& context, const LedgerReader& state, ledger::Role role);
+// For kinds that count their signers (votes, signatures of a formula): no member signs
+// twice — with two of its keys it would count twice (kInvalidArgument "'maker' signed
+// twice") — and then, as SignersHoldRole, every signer's member holds `role`.
+Status DistinctSignersHoldRole(const TxContext& context, const LedgerReader& state,
+                               ledger::Role role);
 
 // Writes `member`'s record and, for each of its keys, a key record that is not retiring.
 // The member index is the caller's (WriteGenesisMembers, or a member.* execution).

@@ -1,7 +1,6 @@
 #include "contracts/membership.h"
 
 #include <algorithm>
-#include <set>
 
 namespace covalue::contracts {
 
@@ -31,32 +30,21 @@ std::string Join(const std::vector<std::string>& ids) {
   return out;
 }
 
-// Every signer is a member with the `member` role, and no member signs twice (two keys of
-// one member would otherwise count as two approvals).
-Status CheckVoters(const TxContext& context, const LedgerReader& state) {
-  std::set<std::string_view> seen;
-  for (const auto& id : context.signer_members) {
-    if (!seen.insert(id).second) {
-      return Status(Code::kInvalidArgument, "member '" + id + "' signs twice");
-    }
-  }
-  return SignersHoldRole(context, state, ledger::kRoleMember);
-}
-
 // What each action's body must carry.
-Status CheckProposalShape(const MemberProposeBody& body) {
-  if (body.action == MemberAction::kRemove) {
-    if (body.roles != 0) return Status(Code::kInvalidArgument, "roles: remove takes none (0)");
-    if (!body.keys.empty()) return Status(Code::kInvalidArgument, "keys: remove takes none");
+Status CheckProposalShape(const MemberChange& change) {
+  if (change.action == MemberAction::kRemove) {
+    if (change.roles != 0) return Status(Code::kInvalidArgument, "roles: remove takes none (0)");
+    if (!change.keys.empty()) return Status(Code::kInvalidArgument, "keys: remove takes none");
     return Status::Ok();
   }
-  if ((body.roles & ledger::kRoleValidator) != 0) {
+  if ((change.roles & ledger::kRoleValidator) != 0) {
     return Status(Code::kInvalidArgument, "roles: the validator role comes only from the genesis");
   }
-  if (body.roles == 0 || (body.roles & ~kVotableRoles) != 0) {
+  if (change.roles == 0 || (change.roles & ~kVotableRoles) != 0) {
     return Status(Code::kInvalidArgument, "roles: add takes member (1), auditor (4) or both (5)");
   }
-  if (body.keys.empty()) return Status(Code::kInvalidArgument, "keys: add takes at least one key");
+  if (change.keys.empty())
+    return Status(Code::kInvalidArgument, "keys: add takes at least one key");
   return Status::Ok();
 }
 
@@ -85,9 +73,10 @@ Result<Membership> LoadMembership(const LedgerReader& state, const TxContext& co
 
 Status CheckAddable(const MemberProposalRecord& proposal, const LedgerReader& state,
                     const Membership& membership) {
-  COVALUE_ASSIGN_OR_RETURN(auto existing, LoadMember(state, proposal.member_id));
-  if (existing) return Status(Code::kAlreadyExists, "member '" + proposal.member_id + "' exists");
-  for (const auto& key : proposal.keys) {
+  COVALUE_ASSIGN_OR_RETURN(auto existing, LoadMember(state, proposal.change.member_id));
+  if (existing)
+    return Status(Code::kAlreadyExists, "member '" + proposal.change.member_id + "' exists");
+  for (const auto& key : proposal.change.keys) {
     COVALUE_ASSIGN_OR_RETURN(auto holder, LoadKeyRecord(state, key));
     if (holder) {
       return Status(Code::kAlreadyExists,
@@ -103,8 +92,8 @@ Status CheckAddable(const MemberProposalRecord& proposal, const LedgerReader& st
 
 Status CheckRemovable(const MemberProposalRecord& proposal, const LedgerReader& state,
                       const Membership& membership) {
-  COVALUE_ASSIGN_OR_RETURN(auto target, LoadMember(state, proposal.member_id));
-  if (!target) return Status(Code::kNotFound, "no member '" + proposal.member_id + "'");
+  COVALUE_ASSIGN_OR_RETURN(auto target, LoadMember(state, proposal.change.member_id));
+  if (!target) return Status(Code::kNotFound, "no member '" + proposal.change.member_id + "'");
   if (target->HasRole(ledger::kRoleValidator)) {
     return Status(Code::kFailedPrecondition, "'" + target->id +
                                                  "' holds the validator role: the validator set "
@@ -120,8 +109,8 @@ Status CheckRemovable(const MemberProposalRecord& proposal, const LedgerReader& 
 // The proposal could execute now; the same checks run when it is proposed.
 Status CheckExecutable(const MemberProposalRecord& proposal, const LedgerReader& state,
                        const Membership& membership) {
-  return proposal.action == MemberAction::kAdd ? CheckAddable(proposal, state, membership)
-                                               : CheckRemovable(proposal, state, membership);
+  return proposal.change.action == MemberAction::kAdd ? CheckAddable(proposal, state, membership)
+                                                      : CheckRemovable(proposal, state, membership);
 }
 
 struct Tally {
@@ -143,18 +132,18 @@ Result<Tally> CountApprovals(const MemberProposalRecord& proposal, const LedgerR
 Status Execute(MemberProposalRecord& proposal, const TxContext& context,
                const Membership& membership, StateOverlay& state, TxOutcome& outcome) {
   MemberIndex index = membership.index;
-  auto position = std::lower_bound(index.ids.begin(), index.ids.end(), proposal.member_id);
-  if (proposal.action == MemberAction::kAdd) {
-    MemberRecord member{proposal.member_id, proposal.roles, proposal.keys};
+  auto position = std::lower_bound(index.ids.begin(), index.ids.end(), proposal.change.member_id);
+  if (proposal.change.action == MemberAction::kAdd) {
+    MemberRecord member{proposal.change.member_id, proposal.change.roles, proposal.change.keys};
     PutMember(state, member);
     index.ids.insert(position, member.id);
     for (const auto& key : member.keys) outcome.entities.push_back(SignerStateKey(key));
     outcome.result.events.push_back(
         {"member.added", {{"member", member.id}, {"roles", RoleNames(member.roles)}}});
   } else {
-    COVALUE_ASSIGN_OR_RETURN(auto member, LoadMember(state, proposal.member_id));
-    if (!member || position == index.ids.end() || *position != proposal.member_id) {
-      return Status(Code::kCorruption, "member '" + proposal.member_id + "' vanished");
+    COVALUE_ASSIGN_OR_RETURN(auto member, LoadMember(state, proposal.change.member_id));
+    if (!member || position == index.ids.end() || *position != proposal.change.member_id) {
+      return Status(Code::kCorruption, "member '" + proposal.change.member_id + "' vanished");
     }
     state.Delete(MemberStateKey(member->id));
     for (const auto& key : member->keys) {
@@ -175,7 +164,7 @@ TxOutcome ConcludeVote(MemberProposalRecord proposal, ledger::Event vote_event, 
                        const Membership& membership, const TxContext& context,
                        StateOverlay& state) {
   TxOutcome outcome;
-  outcome.entities = {ProposalStateKey(proposal.id), MemberStateKey(proposal.member_id)};
+  outcome.entities = {ProposalStateKey(proposal.id), MemberStateKey(proposal.change.member_id)};
   outcome.result.events.push_back(std::move(vote_event));
   if (tally.approvals >= tally.needed) {
     Status executed = CheckExecutable(proposal, state, membership);
@@ -190,10 +179,11 @@ TxOutcome ConcludeVote(MemberProposalRecord proposal, ledger::Event vote_event, 
 
 TxOutcome ApplyMemberPropose(const ledger::Transaction& tx, const TxContext& context,
                              StateOverlay& state) {
-  if (Status voters = CheckVoters(context, state); !voters.ok()) return FromStatus(voters);
+  if (Status voters = DistinctSignersHoldRole(context, state, ledger::kRoleMember); !voters.ok())
+    return FromStatus(voters);
   auto body = DecodeTxBody<MemberProposeBody>(tx.body);
   if (!body.ok()) return FromStatus(body.status());
-  if (Status shape = CheckProposalShape(*body); !shape.ok()) return FromStatus(shape);
+  if (Status shape = CheckProposalShape(body->change); !shape.ok()) return FromStatus(shape);
   auto existing = state.Get(ProposalStateKey(body->proposal_id));
   if (!existing.ok()) return FromStatus(existing.status());
   if (*existing) {
@@ -202,10 +192,7 @@ TxOutcome ApplyMemberPropose(const ledger::Transaction& tx, const TxContext& con
 
   MemberProposalRecord proposal;
   proposal.id = body->proposal_id;
-  proposal.action = body->action;
-  proposal.member_id = body->member_id;
-  proposal.roles = body->roles;
-  proposal.keys = body->keys;
+  proposal.change = body->change;
   proposal.proposer = context.signer_members.front();
   proposal.approvals = context.signer_members;
   proposal.proposed_height = context.height;
@@ -218,8 +205,8 @@ TxOutcome ApplyMemberPropose(const ledger::Transaction& tx, const TxContext& con
   if (!tally.ok()) return FromStatus(tally.status());
   ledger::Event proposed{"member.proposed",
                          {{"proposal", proposal.id},
-                          {"action", std::string(EnumName(proposal.action))},
-                          {"member", proposal.member_id},
+                          {"action", std::string(EnumName(proposal.change.action))},
+                          {"member", proposal.change.member_id},
                           {"approvals", std::to_string(tally->approvals)},
                           {"needed", std::to_string(tally->needed)}}};
   return ConcludeVote(std::move(proposal), std::move(proposed), *tally, *membership, context,
@@ -228,7 +215,8 @@ TxOutcome ApplyMemberPropose(const ledger::Transaction& tx, const TxContext& con
 
 TxOutcome ApplyMemberApprove(const ledger::Transaction& tx, const TxContext& context,
                              StateOverlay& state) {
-  if (Status voters = CheckVoters(context, state); !voters.ok()) return FromStatus(voters);
+  if (Status voters = DistinctSignersHoldRole(context, state, ledger::kRoleMember); !voters.ok())
+    return FromStatus(voters);
   auto body = DecodeTxBody<MemberApproveBody>(tx.body);
   if (!body.ok()) return FromStatus(body.status());
   auto loaded = LoadRecord<MemberProposalRecord>(state, ProposalStateKey(body->proposal_id));

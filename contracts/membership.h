@@ -30,20 +30,32 @@ struct EnumNames<MemberAction> {
 // The roles a vote may give: the validator role comes only from the genesis.
 inline constexpr uint32_t kVotableRoles = ledger::kRoleMember | ledger::kRoleAuditor;
 
-struct MemberProposeBody {
-  std::string proposal_id;
+// What a proposal does: adds member `member_id` with `roles` and `keys`, or removes it.
+// MemberProposeBody and MemberProposalRecord list these fields in line (flat on the wire and
+// in JSON).
+struct MemberChange {
   MemberAction action = MemberAction::kAdd;
   std::string member_id;
   uint32_t roles = 0;                   // add: a non-zero subset of kVotableRoles; remove: 0
   std::vector<crypto::PublicKey> keys;  // add: 1..64 keys; remove: none
-  bool operator==(const MemberProposeBody&) const = default;
+  bool operator==(const MemberChange&) const = default;
   template <class V>
   void Fields(V& v) {
-    v.Id("proposal_id", proposal_id);
     v.Enum("action", action);
     v.Id("member_id", member_id);
     v.U32("roles", roles);
     v.KeyList("keys", keys, ledger::kMaxMemberKeys);
+  }
+};
+
+struct MemberProposeBody {
+  std::string proposal_id;
+  MemberChange change;
+  bool operator==(const MemberProposeBody&) const = default;
+  template <class V>
+  void Fields(V& v) {
+    v.Id("proposal_id", proposal_id);
+    change.Fields(v);
   }
 };
 
@@ -56,13 +68,12 @@ struct MemberApproveBody {
   }
 };
 
+// "proposal/<proposal_id>": the proposal (flat: its id, then the change's fields) and its
+// approvals.
 struct MemberProposalRecord {
   static constexpr uint16_t kRecordVersion = 1;
   std::string id;
-  MemberAction action = MemberAction::kAdd;
-  std::string member_id;
-  uint32_t roles = 0;
-  std::vector<crypto::PublicKey> keys;
+  MemberChange change;
   std::string proposer;                // the first signer's member
   std::vector<std::string> approvals;  // member ids, in the order they approved
   uint64_t proposed_height = 0;
@@ -72,10 +83,7 @@ struct MemberProposalRecord {
   template <class V>
   void Fields(V& v) {
     v.Id("id", id);
-    v.Enum("action", action);
-    v.Id("member_id", member_id);
-    v.U32("roles", roles);
-    v.KeyList("keys", keys, ledger::kMaxMemberKeys);
+    change.Fields(v);
     v.Id("proposer", proposer);
     v.IdList("approvals", approvals, kMaxMembers);
     v.U64("proposed_height", proposed_height);

@@ -50,11 +50,12 @@ Result<PayoutStep<Body>> BeginPayoutStep(const ledger::Transaction& tx, const Tx
   if (required != nullptr && (body.*required).empty()) {
     return Status(Code::kInvalidArgument, "body: " + std::string(required_name) + " is empty");
   }
-  std::string key = PayoutKey(body.venture_id, body.period, body.member);
+  const PayoutRef& ref = body.payout;
+  std::string key = PayoutKey(ref.venture_id, ref.period, ref.member);
   COVALUE_ASSIGN_OR_RETURN(auto payout, LoadRecord<PayoutRecord>(state, key));
   if (!payout) {
-    return Status(Code::kNotFound, "venture '" + body.venture_id + "' has no payout of " +
-                                       PeriodName(body.period) + " to '" + body.member + "'");
+    return Status(Code::kNotFound, "venture '" + ref.venture_id + "' has no payout of " +
+                                       PeriodName(ref.period) + " to '" + ref.member + "'");
   }
   if (signer != payout->payer) {
     return Status(Code::kForbidden, "only the payer '" + payout->payer +

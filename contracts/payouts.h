@@ -65,46 +65,50 @@ struct PayoutRecord {
   }
 };
 
-struct PayoutConfirmBody {
+// The payout a payout.* body is about: `member`'s payout of `period` in venture `venture_id`
+// (at PayoutKey(venture_id, period, member)). The bodies list these fields in line (flat on
+// the wire and in JSON).
+struct PayoutRef {
   std::string venture_id;
   Period period;
   std::string member;
-  std::string bank_ref;  // non-empty
-  bool operator==(const PayoutConfirmBody&) const = default;
+  bool operator==(const PayoutRef&) const = default;
   template <class V>
   void Fields(V& v) {
     v.Id("venture_id", venture_id);
     v.PeriodField("period", period);
     v.Id("member", member);
+  }
+};
+
+struct PayoutConfirmBody {
+  PayoutRef payout;
+  std::string bank_ref;  // non-empty
+  bool operator==(const PayoutConfirmBody&) const = default;
+  template <class V>
+  void Fields(V& v) {
+    payout.Fields(v);
     v.Text("bank_ref", bank_ref, kMaxBankRefLength);
   }
 };
 
 struct PayoutFailBody {
-  std::string venture_id;
-  Period period;
-  std::string member;
+  PayoutRef payout;
   std::string reason;  // non-empty
   bool operator==(const PayoutFailBody&) const = default;
   template <class V>
   void Fields(V& v) {
-    v.Id("venture_id", venture_id);
-    v.PeriodField("period", period);
-    v.Id("member", member);
+    payout.Fields(v);
     v.Text("reason", reason, kMaxPayoutFailureLength);
   }
 };
 
 struct PayoutReinstructBody {
-  std::string venture_id;
-  Period period;
-  std::string member;
+  PayoutRef payout;
   bool operator==(const PayoutReinstructBody&) const = default;
   template <class V>
   void Fields(V& v) {
-    v.Id("venture_id", venture_id);
-    v.PeriodField("period", period);
-    v.Id("member", member);
+    payout.Fields(v);
   }
 };
 

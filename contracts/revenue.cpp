@@ -51,17 +51,16 @@ TxOutcome ApplyRevenueRecord(const ledger::Transaction& tx, const TxContext& con
   if (body->amount == 0) return Rejected(Code::kInvalidArgument, "amount must be over 0");
   auto venture = LoadExistingVenture(state, body->venture_id);
   if (!venture.ok()) return FromStatus(venture.status());
-  if (*signer != venture->treasurer) {
-    return Rejected(Code::kForbidden, "only the treasurer '" + venture->treasurer +
-                                          "' records revenue of venture '" + venture->venture_id +
-                                          "'");
+  if (*signer != venture->terms.treasurer) {
+    return Rejected(Code::kForbidden, "only the treasurer '" + venture->terms.treasurer +
+                                          "' records revenue of venture '" + venture->id() + "'");
   }
-  if (body->currency != venture->currency) {
-    return Rejected(
-        Code::kInvalidArgument,
-        "currency '" + body->currency + "' is not the venture's currency " + venture->currency);
+  if (body->currency != venture->terms.currency) {
+    return Rejected(Code::kInvalidArgument, "currency '" + body->currency +
+                                                "' is not the venture's currency " +
+                                                venture->terms.currency);
   }
-  std::string key = RevenueKey(venture->venture_id, body->external_ref);
+  std::string key = RevenueKey(venture->id(), body->external_ref);
   auto original = LoadRecord<RevenueRecord>(state, key);
   if (!original.ok()) return FromStatus(original.status());
   if (*original) {
@@ -73,32 +72,30 @@ TxOutcome ApplyRevenueRecord(const ledger::Transaction& tx, const TxContext& con
   if (Status status = CheckPeriodOpen(*venture, body->period, context.time_ms); !status.ok()) {
     return FromStatus(status);
   }
-  auto total = LoadRevenueTotal(state, venture->venture_id, body->period);
+  auto total = LoadRevenueTotal(state, venture->id(), body->period);
   if (!total.ok()) return FromStatus(total.status());
   if (body->amount > kMaxAmount - total->amount) {
     return Rejected(Code::kFailedPrecondition, "the revenue of period " + PeriodName(body->period) +
-                                                   " of venture '" + venture->venture_id +
+                                                   " of venture '" + venture->id() +
                                                    "' would exceed 10^15 minor units");
   }
 
-  RevenueRecord record{venture->venture_id, body->external_ref, body->amount, body->currency,
-                       body->period,        body->note,         *signer,      context.tx_id,
-                       context.height};
+  RevenueRecord record{*body, *signer, context.tx_id, context.height};
   StoreRecord(state, key, record);
-  total->amount += record.amount;
+  total->amount += record.entry.amount;
   total->count += 1;
-  std::string total_key = RevenueTotalKey(venture->venture_id, record.period);
+  std::string total_key = RevenueTotalKey(venture->id(), record.entry.period);
   StoreRecord(state, total_key, *total);
 
   TxOutcome outcome;
   outcome.result.events.push_back({"revenue.recorded",
-                                   {{"venture", record.venture_id},
-                                    {"period", PeriodName(record.period)},
-                                    {"external_ref", record.external_ref},
-                                    {"amount", std::to_string(record.amount)},
-                                    {"currency", record.currency},
+                                   {{"venture", record.entry.venture_id},
+                                    {"period", PeriodName(record.entry.period)},
+                                    {"external_ref", record.entry.external_ref},
+                                    {"amount", std::to_string(record.entry.amount)},
+                                    {"currency", record.entry.currency},
                                     {"period_total", std::to_string(total->amount)}}});
-  outcome.entities = {VentureKey(record.venture_id), key, total_key};
+  outcome.entities = {VentureKey(record.entry.venture_id), key, total_key};
   return outcome;
 }
 

@@ -36,27 +36,18 @@ struct RevenueRecordBody {
   }
 };
 
-// "revenue/<venture_id>/<64 hex SHA-256 of external_ref>".
+// "revenue/<venture_id>/<64 hex SHA-256 of external_ref>": the revenue as recorded (flat:
+// the body's fields first) and by whom.
 struct RevenueRecord {
   static constexpr uint16_t kRecordVersion = 1;
-  std::string venture_id;
-  std::string external_ref;
-  uint64_t amount = 0;
-  std::string currency;
-  Period period;
-  std::string note;
+  RevenueRecordBody entry;
   std::string recorder;  // the treasurer who recorded it
   Hash32 tx_id{};
   uint64_t recorded_height = 0;
   bool operator==(const RevenueRecord&) const = default;
   template <class V>
   void Fields(V& v) {
-    v.Id("venture_id", venture_id);
-    v.Text("external_ref", external_ref, kMaxExternalRefLength);
-    v.Amount("amount", amount);
-    v.Text("currency", currency, kMaxCurrencyLength);
-    v.PeriodField("period", period);
-    v.Text("note", note, kMaxRevenueNoteLength);
+    entry.Fields(v);
     v.Id("recorder", recorder);
     v.Hash("tx_id", tx_id);
     v.U64("recorded_height", recorded_height);

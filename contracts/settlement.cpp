@@ -15,7 +15,7 @@ static_assert(ledger::kMaxTxEvents >= 1 + kMaxVentureMembers,
               "a settlement writes settlement.completed and a line event per member");
 
 std::string Where(const VentureRecord& venture, const Period& period) {
-  return "period " + PeriodName(period) + " of venture '" + venture.venture_id + "'";
+  return "period " + PeriodName(period) + " of venture '" + venture.id() + "'";
 }
 
 // Rules 5–8 of the spec's table: the period is one the venture may settle now.
@@ -25,7 +25,7 @@ Status CheckSettleable(const LedgerReader& state, const VentureRecord& venture,
   // period's own start can refuse only for those, or for a settled period — which the
   // next check names, with its transaction (a period of another length or before the first
   // is never settled, so the order of the two does not show).
-  COVALUE_ASSIGN_OR_RETURN(auto settled, LoadSettlement(state, venture.venture_id, period));
+  COVALUE_ASSIGN_OR_RETURN(auto settled, LoadSettlement(state, venture.id(), period));
   if (settled) {
     return Status(Code::kPeriodClosed, Where(venture, period) + " is settled by transaction " +
                                            ToHex(settled->tx_id) + " at height " +
@@ -52,12 +52,12 @@ Result<std::map<std::string, SettlementInput>> LoadInputs(const LedgerReader& st
                                                           const Period& period,
                                                           const Formula& formula) {
   std::map<std::string, SettlementInput> inputs;
-  for (const auto& member : venture.members) {
+  for (const auto& member : venture.terms.members) {
     COVALUE_ASSIGN_OR_RETURN(uint64_t outstanding,
-                             LoadRecoupOutstanding(state, venture.venture_id, member));
+                             LoadRecoupOutstanding(state, venture.id(), member));
     inputs[member] = SettlementInput{member, 0, 0, 0, 0, outstanding};
   }
-  COVALUE_ASSIGN_OR_RETURN(auto totals, LoadContributionTotals(state, venture.venture_id, period));
+  COVALUE_ASSIGN_OR_RETURN(auto totals, LoadContributionTotals(state, venture.id(), period));
   // Each value ≤ Σ ≤ kMaxAmount (open_value), so neither sum below can overflow.
   for (const auto& entry : totals.entries) {
     auto it = inputs.find(entry.member);
@@ -83,7 +83,7 @@ PayoutRecord InstructedPayout(const SettlementRecord& settlement, const Settleme
   payout.venture_id = settlement.venture_id;
   payout.period = settlement.period;
   payout.payee = line.member;
-  payout.payer = venture.treasurer;
+  payout.payer = venture.terms.treasurer;
   payout.amount = line.total;
   payout.currency = settlement.currency;
   payout.status = PayoutStatus::kInstructed;
@@ -114,7 +114,7 @@ std::vector<ledger::Event> SettlementEvents(const SettlementRecord& settlement,
                        {"fixed", std::to_string(line.fixed_amount)},
                        {"contribution", std::to_string(line.contribution_amount)},
                        {"total", std::to_string(line.total)},
-                       {"payer", venture.treasurer}}});
+                       {"payer", venture.terms.treasurer}}});
   }
   return events;
 }
@@ -164,35 +164,35 @@ TxOutcome ApplySettlementRun(const ledger::Transaction& tx, const TxContext& con
         Code::kFailedPrecondition,
         "no formula version signed by every member is in force for " + PeriodName(period));
   }
-  auto revenue = LoadRevenueTotal(state, venture->venture_id, period);
+  auto revenue = LoadRevenueTotal(state, venture->id(), period);
   if (!revenue.ok()) return FromStatus(revenue.status());
   if (revenue->amount > kMaxAmount) {
     return FromStatus(
         Status(Code::kCorruption, "the revenue of " + Where(*venture, period) + " is over 10^15"));
   }
-  auto inputs = LoadInputs(state, *venture, period, (*formula)->formula);
+  auto inputs = LoadInputs(state, *venture, period, (*formula)->proposal.formula);
   if (!inputs.ok()) return FromStatus(inputs.status());
 
   std::vector<SettlementInput> members;
   for (const auto& [member, input] : *inputs) members.push_back(input);
   SettlementRecord settlement{
-      venture->venture_id,
+      venture->id(),
       period,
-      (*formula)->version,
+      (*formula)->proposal.version,
       revenue->amount,
       revenue->count,
-      venture->currency,
-      ComputeSettlement(revenue->amount, (*formula)->formula, std::move(members)),
+      venture->terms.currency,
+      ComputeSettlement(revenue->amount, (*formula)->proposal.formula, std::move(members)),
       context.height,
       context.time_ms,
       context.tx_id};
-  std::string settlement_key = SettlementKey(venture->venture_id, period);
+  std::string settlement_key = SettlementKey(venture->id(), period);
   StoreRecord(state, settlement_key, settlement);
   TxOutcome outcome;
-  outcome.entities = {VentureKey(venture->venture_id), settlement_key};
+  outcome.entities = {VentureKey(venture->id()), settlement_key};
   for (const auto& line : settlement.lines) {
     if (line.recoup_outstanding_after != inputs->at(line.member).recoup_outstanding_before) {
-      std::string key = RecoupBalanceKey(venture->venture_id, line.member);
+      std::string key = RecoupBalanceKey(venture->id(), line.member);
       if (line.recoup_outstanding_after == 0) {
         state.Delete(key);
       } else {
@@ -201,7 +201,7 @@ TxOutcome ApplySettlementRun(const ledger::Transaction& tx, const TxContext& con
       outcome.entities.push_back(key);
     }
     if (line.total > 0) {
-      std::string key = PayoutKey(venture->venture_id, period, line.member);
+      std::string key = PayoutKey(venture->id(), period, line.member);
       StoreRecord(state, key, InstructedPayout(settlement, line, *venture));
       outcome.entities.push_back(key);
     }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <set>
 
 #include "contracts/member_record.h"
 
@@ -21,31 +20,19 @@ std::string PeriodLengthNoun(PeriodLength length) {
   return length == PeriodLength::kMonth ? "a month" : "a quarter";
 }
 
-// The transaction's signers are distinct members (a member signing with two of its keys
-// would otherwise count twice); admission already refused a transaction without signers.
-Status CheckDistinctSigners(const std::vector<std::string>& signer_members) {
-  std::set<std::string_view> seen;
-  for (const auto& member : signer_members) {
-    if (!seen.insert(member).second) {
-      return Status(Code::kInvalidArgument, "'" + member + "' signed twice");
-    }
-  }
-  return Status::Ok();
-}
-
 // A period of the venture's length at or after its first period (kInvalidArgument).
 Status CheckVenturePeriod(const VentureRecord& venture, const Period& period) {
-  if (period.length != venture.period_length) {
+  if (period.length != venture.terms.period_length) {
     return Status(Code::kInvalidArgument, "period " + PeriodName(period) + " is not " +
-                                              PeriodLengthNoun(venture.period_length) +
-                                              ", the period length of venture '" +
-                                              venture.venture_id + "'");
+                                              PeriodLengthNoun(venture.terms.period_length) +
+                                              ", the period length of venture '" + venture.id() +
+                                              "'");
   }
-  if (period < venture.first_period) {
+  if (period < venture.terms.first_period) {
     return Status(Code::kInvalidArgument, "period " + PeriodName(period) +
                                               " is before the first period " +
-                                              PeriodName(venture.first_period) + " of venture '" +
-                                              venture.venture_id + "'");
+                                              PeriodName(venture.terms.first_period) +
+                                              " of venture '" + venture.id() + "'");
   }
   return Status::Ok();
 }
@@ -53,8 +40,8 @@ Status CheckVenturePeriod(const VentureRecord& venture, const Period& period) {
 // kPeriodClosed if `period` of the venture is settled.
 Status CheckNotSettled(const VentureRecord& venture, const Period& period) {
   if (period < venture.next_unsettled) {
-    return Status(Code::kPeriodClosed, "period " + PeriodName(period) + " of venture '" +
-                                           venture.venture_id + "' is settled");
+    return Status(Code::kPeriodClosed,
+                  "period " + PeriodName(period) + " of venture '" + venture.id() + "' is settled");
   }
   return Status::Ok();
 }
@@ -74,28 +61,48 @@ Status CheckListedMembers(const LedgerReader& state, const std::vector<std::stri
 Result<FormulaVersionRecord> LoadFormulaVersion(const LedgerReader& state,
                                                 const VentureRecord& venture, uint32_t version) {
   if (version == 0 || version > venture.formula_versions) {
-    return Status(Code::kNotFound, "venture '" + venture.venture_id + "' has no formula version " +
+    return Status(Code::kNotFound, "venture '" + venture.id() + "' has no formula version " +
                                        std::to_string(version));
   }
-  COVALUE_ASSIGN_OR_RETURN(auto record, LoadRecord<FormulaVersionRecord>(
-                                            state, FormulaKey(venture.venture_id, version)));
+  COVALUE_ASSIGN_OR_RETURN(
+      auto record, LoadRecord<FormulaVersionRecord>(state, FormulaKey(venture.id(), version)));
   if (!record)
     return Status(Code::kCorruption, "formula version " + std::to_string(version) + " missing");
   return std::move(*record);
 }
 
 bool AllMembersSigned(const VentureRecord& venture, const FormulaVersionRecord& formula) {
-  return std::all_of(venture.members.begin(), venture.members.end(), [&](const std::string& m) {
-    return std::find(formula.signed_by.begin(), formula.signed_by.end(), m) !=
-           formula.signed_by.end();
-  });
+  return std::all_of(venture.terms.members.begin(), venture.terms.members.end(),
+                     [&](const std::string& m) {
+                       return std::find(formula.signed_by.begin(), formula.signed_by.end(), m) !=
+                              formula.signed_by.end();
+                     });
 }
 
 ledger::Event AdoptedEvent(const FormulaVersionRecord& formula) {
   return {"formula.adopted",
-          {{"venture", formula.venture_id},
-           {"version", std::to_string(formula.version)},
-           {"effective_from", PeriodName(formula.effective_from)}}};
+          {{"venture", formula.proposal.venture_id},
+           {"version", std::to_string(formula.proposal.version)},
+           {"effective_from", PeriodName(formula.proposal.effective_from)}}};
+}
+
+// A formula.propose or formula.sign transaction past the steps the two kinds share (rules
+// 1–5 of each): its signers are distinct members with the member role, its body decodes,
+// the venture exists and every signer is one of its members.
+template <class Body>
+struct FormulaTx {
+  Body body;
+  VentureRecord venture;
+};
+
+template <class Body>
+Result<FormulaTx<Body>> OpenFormulaTx(const ledger::Transaction& tx, const TxContext& context,
+                                      const LedgerReader& state) {
+  COVALUE_RETURN_IF_ERROR(DistinctSignersHoldRole(context, state, ledger::kRoleMember));
+  COVALUE_ASSIGN_OR_RETURN(Body body, DecodeTxBody<Body>(tx.body));
+  COVALUE_ASSIGN_OR_RETURN(VentureRecord venture, LoadExistingVenture(state, body.venture_id));
+  COVALUE_RETURN_IF_ERROR(CheckSignersAreVentureMembers(context.signer_members, venture));
+  return FormulaTx<Body>{std::move(body), std::move(venture)};
 }
 
 }  // namespace
@@ -128,17 +135,18 @@ Result<VentureRecord> LoadExistingVenture(const LedgerReader& state, std::string
 }
 
 void StoreVenture(StateOverlay& state, const VentureRecord& venture) {
-  StoreRecord(state, VentureKey(venture.venture_id), venture);
+  StoreRecord(state, VentureKey(venture.id()), venture);
 }
 
 bool IsVentureMember(const VentureRecord& venture, std::string_view member) {
-  return std::find(venture.members.begin(), venture.members.end(), member) != venture.members.end();
+  return std::find(venture.terms.members.begin(), venture.terms.members.end(), member) !=
+         venture.terms.members.end();
 }
 
 Status CheckVentureMember(const VentureRecord& venture, std::string_view member) {
   if (IsVentureMember(venture, member)) return Status::Ok();
-  return Status(Code::kForbidden, "'" + std::string(member) + "' is not a member of venture '" +
-                                      venture.venture_id + "'");
+  return Status(Code::kForbidden,
+                "'" + std::string(member) + "' is not a member of venture '" + venture.id() + "'");
 }
 
 Status CheckSignersAreVentureMembers(const std::vector<std::string>& signer_members,
@@ -155,9 +163,10 @@ Result<std::optional<FormulaVersionRecord>> FormulaInForce(const LedgerReader& s
   std::optional<FormulaVersionRecord> best;
   for (uint32_t version = 1; version <= venture.formula_versions; ++version) {
     COVALUE_ASSIGN_OR_RETURN(auto formula, LoadFormulaVersion(state, venture, version));
-    if (!formula.adopted() || period < formula.effective_from) continue;
+    if (!formula.adopted() || period < formula.proposal.effective_from) continue;
     // Versions ascend, so on equal effective_from the later one wins.
-    if (!best || best->effective_from <= formula.effective_from) best = std::move(formula);
+    if (!best || best->proposal.effective_from <= formula.proposal.effective_from)
+      best = std::move(formula);
   }
   return best;
 }
@@ -205,113 +214,81 @@ TxOutcome ApplyVentureCreate(const ledger::Transaction& tx, const TxContext& con
   if (!existing.ok()) return FromStatus(existing.status());
   if (*existing) return Rejected(Code::kAlreadyExists, "venture '" + body->venture_id + "' exists");
 
-  VentureRecord venture{body->venture_id,
-                        members,
-                        body->currency,
-                        body->period_length,
-                        body->first_period,
-                        body->treasurer,
-                        *signer,
-                        context.height,
-                        0,
-                        body->first_period};
+  VentureRecord venture{*body, *signer, context.height, 0, body->first_period};
   StoreVenture(state, venture);
 
   TxOutcome outcome;
-  outcome.result.events.push_back({"venture.created",
-                                   {{"venture", venture.venture_id},
-                                    // Not the list: 64 ids would overflow an attribute.
-                                    {"member_count", std::to_string(members.size())},
-                                    {"currency", venture.currency},
-                                    {"period_length", std::string(EnumName(venture.period_length))},
-                                    {"first_period", PeriodName(venture.first_period)},
-                                    {"treasurer", venture.treasurer},
-                                    {"creator", venture.creator}}});
-  outcome.entities.push_back(VentureKey(venture.venture_id));
+  outcome.result.events.push_back(
+      {"venture.created",
+       {{"venture", venture.id()},
+        // Not the list: 64 ids would overflow an attribute.
+        {"member_count", std::to_string(members.size())},
+        {"currency", venture.terms.currency},
+        {"period_length", std::string(EnumName(venture.terms.period_length))},
+        {"first_period", PeriodName(venture.terms.first_period)},
+        {"treasurer", venture.terms.treasurer},
+        {"creator", venture.creator}}});
+  outcome.entities.push_back(VentureKey(venture.id()));
   for (const auto& member : members) outcome.entities.push_back(MemberStateKey(member));
   return outcome;
 }
 
 TxOutcome ApplyFormulaPropose(const ledger::Transaction& tx, const TxContext& context,
                               StateOverlay& state) {
-  if (Status status = SignersHoldRole(context, state, ledger::kRoleMember); !status.ok())
-    return FromStatus(status);
-  if (Status status = CheckDistinctSigners(context.signer_members); !status.ok())
-    return FromStatus(status);
-  auto body = DecodeTxBody<FormulaProposeBody>(tx.body);
-  if (!body.ok()) return FromStatus(body.status());
-  auto venture = LoadExistingVenture(state, body->venture_id);
-  if (!venture.ok()) return FromStatus(venture.status());
-  if (Status status = CheckSignersAreVentureMembers(context.signer_members, *venture);
-      !status.ok()) {
-    return FromStatus(status);
-  }
-  if (body->version != venture->formula_versions + 1) {
-    return Rejected(Code::kConflict, "venture '" + venture->venture_id + "' has " +
-                                         std::to_string(venture->formula_versions) +
+  auto opened = OpenFormulaTx<FormulaProposeBody>(tx, context, state);
+  if (!opened.ok()) return FromStatus(opened.status());
+  auto& [body, venture] = *opened;
+  if (body.version != venture.formula_versions + 1) {
+    return Rejected(Code::kConflict, "venture '" + venture.id() + "' has " +
+                                         std::to_string(venture.formula_versions) +
                                          " formula versions: the next is " +
-                                         std::to_string(venture->formula_versions + 1) + ", not " +
-                                         std::to_string(body->version));
+                                         std::to_string(venture.formula_versions + 1) + ", not " +
+                                         std::to_string(body.version));
   }
-  if (body->version > kMaxFormulaVersions) {
-    return Rejected(Code::kFailedPrecondition, "venture '" + venture->venture_id +
+  if (body.version > kMaxFormulaVersions) {
+    return Rejected(Code::kFailedPrecondition, "venture '" + venture.id() +
                                                    "' has the most formula versions (" +
                                                    std::to_string(kMaxFormulaVersions) + ")");
   }
-  if (Status status = CheckVenturePeriod(*venture, body->effective_from); !status.ok())
+  if (Status status = CheckVenturePeriod(venture, body.effective_from); !status.ok())
     return FromStatus(status);
-  if (Status status = CheckNotSettled(*venture, body->effective_from); !status.ok())
+  if (Status status = CheckNotSettled(venture, body.effective_from); !status.ok())
     return FromStatus(status);
-  if (Status status = ValidateFormula(body->formula, venture->members); !status.ok())
+  if (Status status = ValidateFormula(body.formula, venture.terms.members); !status.ok())
     return FromStatus(status);
 
-  FormulaVersionRecord formula{venture->venture_id,
-                               body->version,
-                               body->effective_from,
-                               body->formula,
-                               context.signer_members.front(),
-                               context.signer_members,
-                               context.height,
-                               0};
-  bool adopted = AllMembersSigned(*venture, formula);
+  FormulaVersionRecord formula{body, context.signer_members.front(), context.signer_members,
+                               context.height, 0};
+  bool adopted = AllMembersSigned(venture, formula);
   if (adopted) formula.adopted_height = context.height;
-  std::string key = FormulaKey(venture->venture_id, formula.version);
+  std::string key = FormulaKey(venture.id(), formula.proposal.version);
   StoreRecord(state, key, formula);
-  venture->formula_versions = formula.version;
-  StoreVenture(state, *venture);
+  venture.formula_versions = formula.proposal.version;
+  StoreVenture(state, venture);
 
   TxOutcome outcome;
   outcome.result.events.push_back({"formula.proposed",
-                                   {{"venture", formula.venture_id},
-                                    {"version", std::to_string(formula.version)},
-                                    {"effective_from", PeriodName(formula.effective_from)},
-                                    {"kind", std::string(EnumName(formula.formula.kind))},
+                                   {{"venture", formula.proposal.venture_id},
+                                    {"version", std::to_string(formula.proposal.version)},
+                                    {"effective_from", PeriodName(formula.proposal.effective_from)},
+                                    {"kind", std::string(EnumName(formula.proposal.formula.kind))},
                                     {"proposer", formula.proposer},
                                     {"signed", std::to_string(formula.signed_by.size())},
-                                    {"needed", std::to_string(venture->members.size())}}});
+                                    {"needed", std::to_string(venture.terms.members.size())}}});
   if (adopted) outcome.result.events.push_back(AdoptedEvent(formula));
-  outcome.entities = {VentureKey(venture->venture_id), key};
+  outcome.entities = {VentureKey(venture.id()), key};
   return outcome;
 }
 
 TxOutcome ApplyFormulaSign(const ledger::Transaction& tx, const TxContext& context,
                            StateOverlay& state) {
-  if (Status status = SignersHoldRole(context, state, ledger::kRoleMember); !status.ok())
-    return FromStatus(status);
-  if (Status status = CheckDistinctSigners(context.signer_members); !status.ok())
-    return FromStatus(status);
-  auto body = DecodeTxBody<FormulaSignBody>(tx.body);
-  if (!body.ok()) return FromStatus(body.status());
-  auto venture = LoadExistingVenture(state, body->venture_id);
-  if (!venture.ok()) return FromStatus(venture.status());
-  if (Status status = CheckSignersAreVentureMembers(context.signer_members, *venture);
-      !status.ok()) {
-    return FromStatus(status);
-  }
-  auto formula = LoadFormulaVersion(state, *venture, body->version);
+  auto opened = OpenFormulaTx<FormulaSignBody>(tx, context, state);
+  if (!opened.ok()) return FromStatus(opened.status());
+  auto& [body, venture] = *opened;
+  auto formula = LoadFormulaVersion(state, venture, body.version);
   if (!formula.ok()) return FromStatus(formula.status());
-  std::string name = "formula version " + std::to_string(formula->version) + " of venture '" +
-                     venture->venture_id + "'";
+  std::string name = "formula version " + std::to_string(formula->proposal.version) +
+                     " of venture '" + venture.id() + "'";
   if (formula->adopted()) {
     return Rejected(Code::kConflict,
                     name + " was adopted at height " + std::to_string(formula->adopted_height));
@@ -323,28 +300,28 @@ TxOutcome ApplyFormulaSign(const ledger::Transaction& tx, const TxContext& conte
     }
   }
   // A version whose first period was settled meanwhile can never govern it.
-  if (!CheckNotSettled(*venture, formula->effective_from).ok()) {
-    return Rejected(
-        Code::kPeriodClosed,
-        name + " takes effect from " + PeriodName(formula->effective_from) + ", which is settled");
+  if (!CheckNotSettled(venture, formula->proposal.effective_from).ok()) {
+    return Rejected(Code::kPeriodClosed, name + " takes effect from " +
+                                             PeriodName(formula->proposal.effective_from) +
+                                             ", which is settled");
   }
 
   formula->signed_by.insert(formula->signed_by.end(), context.signer_members.begin(),
                             context.signer_members.end());
-  bool adopted = AllMembersSigned(*venture, *formula);
+  bool adopted = AllMembersSigned(venture, *formula);
   if (adopted) formula->adopted_height = context.height;
-  std::string key = FormulaKey(venture->venture_id, formula->version);
+  std::string key = FormulaKey(venture.id(), formula->proposal.version);
   StoreRecord(state, key, *formula);
 
   TxOutcome outcome;
   outcome.result.events.push_back({"formula.signed",
-                                   {{"venture", formula->venture_id},
-                                    {"version", std::to_string(formula->version)},
+                                   {{"venture", formula->proposal.venture_id},
+                                    {"version", std::to_string(formula->proposal.version)},
                                     {"signers", JoinIds(context.signer_members)},
                                     {"signed", std::to_string(formula->signed_by.size())},
-                                    {"needed", std::to_string(venture->members.size())}}});
+                                    {"needed", std::to_string(venture.terms.members.size())}}});
   if (adopted) outcome.result.events.push_back(AdoptedEvent(*formula));
-  outcome.entities = {VentureKey(venture->venture_id), key};
+  outcome.entities = {VentureKey(venture.id()), key};
   return outcome;
 }
 

@@ -42,28 +42,20 @@ struct VentureCreateBody {
   }
 };
 
-// "venture/<venture_id>".
+// "venture/<venture_id>": the venture as created (flat: the body's fields first; members
+// in the order venture.create listed them) and its progress since.
 struct VentureRecord {
   static constexpr uint16_t kRecordVersion = 1;
-  std::string venture_id;
-  std::vector<std::string> members;  // in the order venture.create listed them
-  std::string currency;
-  PeriodLength period_length = PeriodLength::kQuarter;
-  Period first_period;
-  std::string treasurer;
+  VentureCreateBody terms;
   std::string creator;
   uint64_t created_height = 0;
   uint32_t formula_versions = 0;  // versions proposed so far (1..formula_versions exist)
   Period next_unsettled;          // the first period not settled yet; settlement advances it
+  const std::string& id() const { return terms.venture_id; }
   bool operator==(const VentureRecord&) const = default;
   template <class V>
   void Fields(V& v) {
-    v.Id("venture_id", venture_id);
-    v.IdList("members", members, kMaxVentureMembers);
-    v.Text("currency", currency, kMaxCurrencyLength);
-    v.Enum("period_length", period_length);
-    v.PeriodField("first_period", first_period);
-    v.Id("treasurer", treasurer);
+    terms.Fields(v);
     v.Id("creator", creator);
     v.U64("created_height", created_height);
     v.U32("formula_versions", formula_versions);
@@ -97,13 +89,11 @@ struct FormulaSignBody {
   }
 };
 
-// "formula/<venture_id>/<version as 10 decimal digits>".
+// "formula/<venture_id>/<version as 10 decimal digits>": the version as proposed (flat: the
+// body's fields first) and its signatures.
 struct FormulaVersionRecord {
   static constexpr uint16_t kRecordVersion = 1;
-  std::string venture_id;
-  uint32_t version = 0;
-  Period effective_from;
-  Formula formula;
+  FormulaProposeBody proposal;
   std::string proposer;
   std::vector<std::string> signed_by;  // members who signed, in the order they signed
   uint64_t proposed_height = 0;
@@ -112,10 +102,7 @@ struct FormulaVersionRecord {
   bool operator==(const FormulaVersionRecord&) const = default;
   template <class V>
   void Fields(V& v) {
-    v.Id("venture_id", venture_id);
-    v.U32("version", version);
-    v.PeriodField("effective_from", effective_from);
-    v.Struct("formula", formula);
+    proposal.Fields(v);
     v.Id("proposer", proposer);
     v.IdList("signed_by", signed_by, kMaxVentureMembers);
     v.U64("proposed_height", proposed_height);

@@ -1,8 +1,7 @@
 #include "node/records_api.h"
 
-#include <charconv>
-
 #include "common/civil_time.h"
+#include "common/decimal.h"
 #include "contracts/access_check.h"
 #include "contracts/contributions.h"
 #include "contracts/grants.h"
@@ -14,6 +13,8 @@
 #include "contracts/ventures.h"
 #include "ledger/identifiers.h"
 #include "node/fields_json.h"
+#include "node/history_api.h"
+#include "node/state_as_of.h"
 
 namespace covalue::node {
 namespace {
@@ -36,7 +37,8 @@ Result<contracts::Period> PeriodParam(const HttpRequest& request) {
 
 // The record of type T at `key` as JSON, or not_found naming `what`.
 template <class T>
-Result<Json> RecordJson(const ChainStore& store, const std::string& key, const std::string& what) {
+Result<Json> RecordJson(const contracts::LedgerReader& store, const std::string& key,
+                        const std::string& what) {
   COVALUE_ASSIGN_OR_RETURN(auto record, contracts::LoadRecord<T>(store, key));
   if (!record) return Status(Code::kNotFound, "no " + what);
   return FieldsToJson(*record);
@@ -47,7 +49,7 @@ void Answer(const Result<Json>& json, Responder& respond) {
   respond(JsonResponse(200, *json));
 }
 
-// GET routes for records keyed by one id: /v1/<collection>/{id}.
+// GET routes for records keyed by one id: /v1/<collection>/{id}[?as_of=H].
 template <class T, class KeyOf>
 void AddByIdRoute(api::Router& router, LedgerService& service, const std::string& collection,
                   const std::string& what, KeyOf key_of) {
@@ -55,26 +57,31 @@ void AddByIdRoute(api::Router& router, LedgerService& service, const std::string
              [&service, what, key_of](const HttpRequest& request, Responder respond) {
                auto id = IdParam(request, "id");
                if (!id.ok()) return respond(ErrorResponse(id.status()));
-               Answer(RecordJson<T>(service.store(), key_of(*id), what + " '" + *id + "'"), respond);
+               auto state = RequestedState::From(service, request);
+               if (!state.ok()) return respond(ErrorResponse(state.status()));
+               Answer(RecordJson<T>(state->reader(), key_of(*id),
+                                    what + " '" + *id + "'" + state->Suffix()),
+                      respond);
              });
 }
 
-Result<Json> FormulaJson(const ChainStore& store, const HttpRequest& request) {
+Result<Json> FormulaJson(const RequestedState& state, const HttpRequest& request) {
+  const contracts::LedgerReader& store = state.reader();
   COVALUE_ASSIGN_OR_RETURN(std::string venture, IdParam(request, "id"));
   const std::string& text = request.params.at("version");
-  uint32_t version = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
-  if (error != std::errc() || end != text.data() + text.size() || version == 0) {
+  std::optional<uint32_t> version = ParseDecimal<uint32_t>(text);
+  if (!version || *version == 0) {
     return Status(Code::kInvalidArgument, "version must be a positive integer");
   }
   return RecordJson<contracts::FormulaVersionRecord>(
-      store, contracts::FormulaKey(venture, version),
-      "formula version " + text + " of venture '" + venture + "'");
+      store, contracts::FormulaKey(venture, *version),
+      "formula version " + text + " of venture '" + venture + "'" + state.Suffix());
 }
 
 // A period of a venture: its revenue and contribution totals, the formula in force, and
 // the settlement if there is one.
-Result<Json> PeriodJson(const ChainStore& store, const HttpRequest& request) {
+Result<Json> PeriodJson(const RequestedState& state, const HttpRequest& request) {
+  const contracts::LedgerReader& store = state.reader();
   COVALUE_ASSIGN_OR_RETURN(std::string venture_id, IdParam(request, "id"));
   COVALUE_ASSIGN_OR_RETURN(contracts::Period period, PeriodParam(request));
   COVALUE_ASSIGN_OR_RETURN(auto venture, contracts::LoadVenture(store, venture_id));
@@ -87,12 +94,13 @@ Result<Json> PeriodJson(const ChainStore& store, const HttpRequest& request) {
               {"period", contracts::PeriodName(period)},
               {"revenue", FieldsToJson(revenue)},
               {"contributions", FieldsToJson(contributions)},
-              {"formula_in_force", formula ? Json(formula->version) : Json(nullptr)},
+              {"formula_in_force", formula ? Json(formula->proposal.version) : Json(nullptr)},
               {"settled", settlement.has_value()}};
 }
 
 // The settlement of a period with the payout of each paid line: the statement.
-Result<Json> SettlementJson(const ChainStore& store, const HttpRequest& request) {
+Result<Json> SettlementJson(const RequestedState& state, const HttpRequest& request) {
+  const contracts::LedgerReader& store = state.reader();
   COVALUE_ASSIGN_OR_RETURN(std::string venture_id, IdParam(request, "id"));
   COVALUE_ASSIGN_OR_RETURN(contracts::Period period, PeriodParam(request));
   COVALUE_ASSIGN_OR_RETURN(auto settlement, contracts::LoadSettlement(store, venture_id, period));
@@ -109,23 +117,25 @@ Result<Json> SettlementJson(const ChainStore& store, const HttpRequest& request)
     if (payout) payouts.push_back(FieldsToJson(*payout));
   }
   Json out = FieldsToJson(*settlement);
-  out["formula_kind"] = formula ? Json(contracts::EnumName(formula->formula.kind)) : Json(nullptr);
+  out["formula_kind"] = formula ? Json(contracts::EnumName(formula->proposal.formula.kind)) : Json(nullptr);
   out["payouts"] = std::move(payouts);
   return out;
 }
 
-Result<Json> PayoutJson(const ChainStore& store, const HttpRequest& request) {
+Result<Json> PayoutJson(const RequestedState& state, const HttpRequest& request) {
+  const contracts::LedgerReader& store = state.reader();
   COVALUE_ASSIGN_OR_RETURN(std::string venture_id, IdParam(request, "id"));
   COVALUE_ASSIGN_OR_RETURN(contracts::Period period, PeriodParam(request));
   COVALUE_ASSIGN_OR_RETURN(std::string member, IdParam(request, "member"));
   return RecordJson<contracts::PayoutRecord>(
       store, contracts::PayoutKey(venture_id, period, member),
-      "payout to '" + member + "' for " + contracts::PeriodName(period) + " of venture '" + venture_id + "'");
+      "payout to '" + member + "' for " + contracts::PeriodName(period) + " of venture '" + venture_id +
+          "'" + state.Suffix());
 }
 
-// GET /v1/access?party=&dataset=&purpose=[&operation=][&time=]: time is ms or UTC text;
-// by default the time of the latest block.
-Result<Json> AccessJson(const ChainStore& store, const HttpRequest& request) {
+// GET /v1/access?party=&dataset=&purpose=[&operation=][&time=][&as_of=]: time is ms or UTC
+// text; by default the time of the latest block (of block `as_of` with as_of).
+Result<Json> AccessJson(const RequestedState& state, const HttpRequest& request) {
   contracts::AccessQuery query;
   for (auto [name, field] : {std::pair{"party", &query.party}, std::pair{"dataset", &query.dataset},
                              std::pair{"purpose", &query.purpose}}) {
@@ -139,11 +149,11 @@ Result<Json> AccessJson(const ChainStore& store, const HttpRequest& request) {
     if (!ledger::IsValidId(it->second)) return Status(Code::kInvalidArgument, "operation must be an id");
     query.operation = it->second;
   }
-  query.time_ms = store.Head().time_ms;
+  COVALUE_ASSIGN_OR_RETURN(query.time_ms, state.TimeMs());
   if (auto it = request.query.find("time"); it != request.query.end()) {
-    COVALUE_RETURN_IF_ERROR(fields_json_internal::ReadTime(Json(it->second), &query.time_ms));
+    COVALUE_ASSIGN_OR_RETURN(query.time_ms, ParseTimeParam("time", it->second));
   }
-  COVALUE_ASSIGN_OR_RETURN(auto decision, contracts::CheckAccess(store, query));
+  COVALUE_ASSIGN_OR_RETURN(auto decision, contracts::CheckAccess(state.reader(), query));
   return Json{{"party", query.party},
               {"dataset", query.dataset},
               {"purpose", query.purpose},
@@ -167,9 +177,12 @@ void AddRecordRoutes(api::Router& router, LedgerService& service) {
   AddByIdRoute<contracts::VentureRecord>(router, service, "ventures", "venture", contracts::VentureKey);
   AddByIdRoute<contracts::ContributionRecord>(router, service, "contributions", "contribution",
                                               contracts::ContributionKey);
-  auto bind = [&service](Result<Json> (*handler)(const ChainStore&, const HttpRequest&)) {
+  // Each answers from the state the request asks for: the head's, or ?as_of=H.
+  auto bind = [&service](Result<Json> (*handler)(const RequestedState&, const HttpRequest&)) {
     return [&service, handler](const HttpRequest& request, Responder respond) {
-      Answer(handler(service.store(), request), respond);
+      auto state = RequestedState::From(service, request);
+      if (!state.ok()) return respond(ErrorResponse(state.status()));
+      Answer(handler(*state, request), respond);
     };
   };
   router.Add("GET", "/v1/ventures/{id}/formulas/{version}", bind(FormulaJson));

@@ -1,10 +1,10 @@
 #include "node/cli/tx_flags.h"
 
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
 
+#include "common/decimal.h"
 #include "crypto/hash.h"
 #include "node/key_file.h"
 
@@ -71,10 +71,8 @@ std::vector<std::string> SplitCommas(const std::string& text) {
 // names the rule it breaks ("must be an unsigned integer") in one place.
 template <class Int>
 Json NumberOrText(const std::string& text) {
-  Int value{};
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error == std::errc() && end == text.data() + text.size() && !text.empty()) return Json(value);
-  return Json(text);
+  std::optional<Int> value = ParseDecimal<Int>(text);
+  return value ? Json(*value) : Json(text);
 }
 
 Result<Json> FlagValue(const BodyFlag& flag, const std::string& text) {

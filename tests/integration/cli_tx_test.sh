@@ -7,12 +7,8 @@ set -euo pipefail
 CLI="$1"
 source "$(dirname "$0")/lib.sh"
 
-PORT=$(free_port)
-API="127.0.0.1:$PORT"
-NET="$WORK/net"
+start_network
 KEYS="$NET/keys"
-init_network "$NET" "$PORT"
-start_node "$NET/node0" "$API"
 
 committed() {  # output of a --wait submission → ok if committed with result ok
   grep -q '"status": "committed"' <<<"$1" && grep -q '"code": "ok"' <<<"$1"

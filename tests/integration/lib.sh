@@ -48,6 +48,16 @@ start_node() {
   fail "node did not start"
 }
 
+# start_network: the network of init_network in $WORK/net, its node started; sets PORT, API
+# (127.0.0.1:PORT) and NET.
+start_network() {
+  PORT=$(free_port)
+  API="127.0.0.1:$PORT"
+  NET="$WORK/net"
+  init_network "$NET" "$PORT"
+  start_node "$NET/node0" "$API"
+}
+
 field() {  # json-text key -> first value of "key"
   grep -m1 "\"$2\"" <<<"$1" | sed -E 's/.*: "?([^",]*)"?,?$/\1/'
 }

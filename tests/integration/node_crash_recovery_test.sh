@@ -7,11 +7,7 @@ set -euo pipefail
 CLI="$1"
 source "$(dirname "$0")/lib.sh"
 
-PORT=$(free_port)
-API="127.0.0.1:$PORT"
-NET="$WORK/net"
-init_network "$NET" "$PORT"
-start_node "$NET/node0" "$API"
+start_network
 
 # A second process on the same data folder must refuse to start (RocksDB lock).
 if "$CLI" node --config "$NET/node0/config.json" >"$WORK/second.log" 2>&1; then

@@ -445,14 +445,9 @@ class Scenario {
 };
 
 TEST_CASE("ledger scenarios: settlements add up, once each, and replay", "[property][settlement]") {
-  PropertyCases cases("ledger_property_test", kDefaultCases);
-  uint64_t ran = 0;
-  for (; ran < cases.count(); ++ran) {
-    uint64_t seed = cases.NextSeed();
-    INFO(cases.Reproduce(seed));
+  PropertyCases("ledger_property_test", kDefaultCases).Run([](uint64_t seed) {
     Scenario(seed).Run();
-  }
-  cases.Done(ran);
+  });
   for (const auto& [what, count] : g_seen)
     std::printf("  %-28s %llu\n", what.c_str(), static_cast<unsigned long long>(count));
 }

@@ -9,6 +9,8 @@
 // Not thread-safe.
 #pragma once
 
+#include <catch2/catch.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -66,7 +68,21 @@ class PropertyCases {
                 static_cast<unsigned long long>(m_count), static_cast<unsigned long long>(m_base));
     std::fflush(stdout);
   }
-  uint64_t count() const { return m_count; }
+  // Runs `one_case(seed)` for each case in turn, each under INFO of the command line that
+  // reruns it alone (so a failure prints it); then prints how many passed.
+  template <class OneCase>
+  void Run(OneCase&& one_case) {
+    uint64_t ran = 0;
+    for (; ran < m_count; ++ran) {
+      uint64_t seed = NextSeed();
+      INFO(Reproduce(seed));
+      one_case(seed);
+    }
+    std::printf("%s: %llu cases passed\n", m_name, static_cast<unsigned long long>(ran));
+    std::fflush(stdout);
+  }
+
+ private:
   // The seed of the next case: the base for the first, then each the hash of the one before.
   uint64_t NextSeed() {
     uint64_t seed = m_next_seed;
@@ -79,12 +95,7 @@ class PropertyCases {
     return "reproduce with COVALUE_PROPERTY_SEED=" + std::to_string(case_seed) +
            " COVALUE_PROPERTY_CASES=1 " + m_name;
   }
-  void Done(uint64_t ran) const {
-    std::printf("%s: %llu cases passed\n", m_name, static_cast<unsigned long long>(ran));
-    std::fflush(stdout);
-  }
 
- private:
   const char* m_name;
   uint64_t m_base = 0;
   uint64_t m_count = 0;

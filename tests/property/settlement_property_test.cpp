@@ -187,34 +187,26 @@ void CheckStatement(uint64_t revenue, const Formula& f, std::vector<SettlementIn
 }
 
 TEST_CASE("settlement arithmetic: random statements", "[property][settlement]") {
-  PropertyCases cases("settlement_property_test \"settlement arithmetic*\"", kDefaultCases);
-  uint64_t ran = 0;
-  for (; ran < cases.count(); ++ran) {
-    uint64_t seed = cases.NextSeed();
-    INFO(cases.Reproduce(seed));
-    CaseRng rng(seed);
-    std::vector<std::string> members = RandomMembers(rng);
-    Formula formula = RandomFormula(rng, members);
-    REQUIRE(ValidateFormula(formula, members).ok());
-    std::vector<SettlementInput> inputs = RandomInputs(rng, members, formula);
-    uint64_t revenue = RandomAmount(rng);
+  PropertyCases("settlement_property_test \"settlement arithmetic*\"", kDefaultCases)
+      .Run([](uint64_t seed) {
+        CaseRng rng(seed);
+        std::vector<std::string> members = RandomMembers(rng);
+        Formula formula = RandomFormula(rng, members);
+        REQUIRE(ValidateFormula(formula, members).ok());
+        std::vector<SettlementInput> inputs = RandomInputs(rng, members, formula);
+        uint64_t revenue = RandomAmount(rng);
 
-    auto lines = ComputeSettlement(revenue, formula, inputs);
-    CheckStatement(revenue, formula, inputs, lines);
-    REQUIRE(ComputeSettlement(revenue, formula, inputs) == lines);  // the same every time
-    rng.Shuffle(inputs);
-    REQUIRE(ComputeSettlement(revenue, formula, inputs) == lines);  // whatever the input order
-  }
-  cases.Done(ran);
+        auto lines = ComputeSettlement(revenue, formula, inputs);
+        CheckStatement(revenue, formula, inputs, lines);
+        REQUIRE(ComputeSettlement(revenue, formula, inputs) == lines);  // the same every time
+        rng.Shuffle(inputs);
+        REQUIRE(ComputeSettlement(revenue, formula, inputs) == lines);  // whatever the input order
+      });
 }
 
 TEST_CASE("largest remainder: random weights, even beyond settlement's bounds",
           "[property][settlement]") {
-  PropertyCases cases("settlement_property_test \"largest remainder*\"", 1'000);
-  uint64_t ran = 0;
-  for (; ran < cases.count(); ++ran) {
-    uint64_t seed = cases.NextSeed();
-    INFO(cases.Reproduce(seed));
+  PropertyCases("settlement_property_test \"largest remainder*\"", 1'000).Run([](uint64_t seed) {
     CaseRng rng(seed);
     std::vector<std::pair<std::string, Weight>> weights;
     size_t count = rng.Range(1, 20);
@@ -241,8 +233,7 @@ TEST_CASE("largest remainder: random weights, even beyond settlement's bounds",
         REQUIRE((mine > exact ? mine - exact : exact - mine) < weight_sum);
       }
     }
-  }
-  cases.Done(ran);
+  });
 }
 
 }  // namespace

@@ -75,6 +75,9 @@ class ContractHarness {
   // Runs `blocks` in order (into a harness made with the same members).
   void Replay(const std::vector<RecordedBlock>& blocks);
 
+  // Whether the state holds a value at `key`.
+  bool Has(std::string_view key) const { return m_state.values.find(key) != m_state.values.end(); }
+
   // Reads the record at `key`; REQUIREs that it exists and decodes.
   template <class T>
   T Load(std::string_view key) const {

@@ -67,10 +67,10 @@ DatasetRegisterBody Sample(std::type_identity<DatasetRegisterBody>) {
 }
 MemberProposeBody Sample(std::type_identity<MemberProposeBody>) {
   return {.proposal_id = "p-add-startup",
-          .action = MemberAction::kAdd,
-          .member_id = "startup",
-          .roles = ledger::kRoleMember,
-          .keys = {Key("startup"), Key("startup-2")}};
+          .change = {.action = MemberAction::kAdd,
+                     .member_id = "startup",
+                     .roles = ledger::kRoleMember,
+                     .keys = {Key("startup"), Key("startup-2")}}};
 }
 MemberApproveBody Sample(std::type_identity<MemberApproveBody>) {
   return {.proposal_id = "p-add-startup"};
@@ -164,19 +164,15 @@ SettlementRunBody Sample(std::type_identity<SettlementRunBody>) {
   return {.venture_id = "fleet-emissions", .period = P("2026-Q2")};
 }
 PayoutConfirmBody Sample(std::type_identity<PayoutConfirmBody>) {
-  return {.venture_id = "fleet-emissions",
-          .period = P("2026-Q2"),
-          .member = "maker",
+  return {.payout = {.venture_id = "fleet-emissions", .period = P("2026-Q2"), .member = "maker"},
           .bank_ref = "SEPA-20260703-0042"};
 }
 PayoutFailBody Sample(std::type_identity<PayoutFailBody>) {
-  return {.venture_id = "fleet-emissions",
-          .period = P("2026-Q2"),
-          .member = "startup",
+  return {.payout = {.venture_id = "fleet-emissions", .period = P("2026-Q2"), .member = "startup"},
           .reason = "beneficiary IBAN closed"};
 }
 PayoutReinstructBody Sample(std::type_identity<PayoutReinstructBody>) {
-  return {.venture_id = "fleet-emissions", .period = P("2026-Q2"), .member = "startup"};
+  return {.payout = {.venture_id = "fleet-emissions", .period = P("2026-Q2"), .member = "startup"}};
 }
 
 // The body's vector (inputs: its JSON), and the checks that it reads back: from its JSON
@@ -325,10 +321,7 @@ TEST_CASE("Golden vectors: every state record of the business contracts", "[vect
         KeyRecord{"maker", kKeyNotRetiring});
   r.Add("MemberProposalRecord", "member_proposal_record", ProposalStateKey(propose.proposal_id),
         MemberProposalRecord{.id = propose.proposal_id,
-                             .action = propose.action,
-                             .member_id = propose.member_id,
-                             .roles = propose.roles,
-                             .keys = propose.keys,
+                             .change = propose.change,
                              .proposer = "maker",
                              .approvals = {"maker", "telco"},
                              .proposed_height = 40,
@@ -356,35 +349,27 @@ TEST_CASE("Golden vectors: every state record of the business contracts", "[vect
                            .recorded_height = 210,
                            .recorded_time_ms = kUsedAt + 60'000});
   r.Add("VentureRecord", "venture_record", VentureKey(venture.venture_id),
-        VentureRecord{.venture_id = venture.venture_id,
-                      .members = venture.members,
-                      .currency = venture.currency,
-                      .period_length = venture.period_length,
-                      .first_period = venture.first_period,
-                      .treasurer = venture.treasurer,
+        VentureRecord{.terms = venture,
                       .creator = "maker",
                       .created_height = 150,
                       .formula_versions = 2,
                       .next_unsettled = P("2026-Q3")});
   r.Add("FormulaVersionRecord", "formula_version_record", FormulaKey("fleet-emissions", 2),
-        FormulaVersionRecord{.venture_id = "fleet-emissions",
-                             .version = 2,
-                             .effective_from = P("2026-Q3"),
-                             .formula = SampleFormula(),
+        FormulaVersionRecord{.proposal = Sample(std::type_identity<FormulaProposeBody>{}),
                              .proposer = "maker",
                              .signed_by = {"maker", "telco", "startup"},
                              .proposed_height = 160,
                              .adopted_height = 175});
   r.Add("ContributionRecord", "contribution_record", ContributionKey("c-telco-compute-q2"),
-        ContributionRecord{.contribution_id = "c-telco-compute-q2",
-                           .venture_id = "fleet-emissions",
-                           .kind = ContributionKind::kCompute,
-                           .quantity = 320,
-                           .unit = "gpu-hours",
-                           .value = 96'000,
-                           .period = P("2026-Q2"),
-                           .evidence_hash = H("telco gpu invoice 2026-Q2"),
-                           .recoupable = false,
+        ContributionRecord{.entry = {.contribution_id = "c-telco-compute-q2",
+                                     .venture_id = "fleet-emissions",
+                                     .kind = ContributionKind::kCompute,
+                                     .quantity = 320,
+                                     .unit = "gpu-hours",
+                                     .value = 96'000,
+                                     .period = P("2026-Q2"),
+                                     .evidence_hash = H("telco gpu invoice 2026-Q2"),
+                                     .recoupable = false},
                            .contributor = "telco",
                            .status = ContributionStatus::kCounted,
                            .disputed_by = "startup",
@@ -400,12 +385,7 @@ TEST_CASE("Golden vectors: every state record of the business contracts", "[vect
             .recorded_count = 3,
             .open_value = contribution.value + 261'913 + 96'000});
   r.Add("RevenueRecord", "revenue_record", RevenueKey(revenue.venture_id, revenue.external_ref),
-        RevenueRecord{.venture_id = revenue.venture_id,
-                      .external_ref = revenue.external_ref,
-                      .amount = revenue.amount,
-                      .currency = revenue.currency,
-                      .period = revenue.period,
-                      .note = revenue.note,
+        RevenueRecord{.entry = revenue,
                       .recorder = "telco",
                       .tx_id = H("revenue.record INV-2026-0042"),
                       .recorded_height = 190});

@@ -4,29 +4,23 @@
 
 #include "contracts/contributions.h"
 #include "contracts/ventures.h"
-#include "tests/support/contract_harness.h"
+#include "tests/support/venture_fixture.h"
 
 namespace covalue::contracts {
 namespace {
 
 using ledger::TxKind;
-using testing::ContractHarness;
+using testing::kQ1;
+using testing::P;
 
-Period P(std::string_view name) {
-  return *ParsePeriod(name);
-}
-const Period kQ1 = P("2026-Q1");
-
-// Venture v1 of maker, startup and telco (auditor lacks the member role), quarterly from
-// 2026-Q1, at block time 2026-01-15. "outsider" has the member role but is not in v1.
-struct Fixture {
-  ContractHarness h{
-      {{"maker"}, {"startup"}, {"telco"}, {"outsider"}, {"auditor", ledger::kRoleAuditor}}};
-  Fixture() {
-    VentureCreateBody venture{
-        "v1", {"maker", "startup", "telco"}, "EUR", PeriodLength::kQuarter, kQ1, "maker"};
-    REQUIRE(h.Run(TxKind::kVentureCreate, venture, {"maker"}).ok());
-  }
+// Venture v1 of maker, startup and telco (treasurer maker; auditor lacks the member role),
+// quarterly from 2026-Q1, at block time 2026-01-15. "outsider" has the member role but is not
+// in v1.
+struct Fixture : testing::VentureFixture {
+  Fixture()
+      : VentureFixture(
+            {{"maker"}, {"startup"}, {"telco"}, {"outsider"}, {"auditor", ledger::kRoleAuditor}},
+            testing::VentureBody({"maker", "startup", "telco"})) {}
   ContributionTotals Totals(const Period& period = kQ1) const {
     auto totals = LoadContributionTotals(h.state(), "v1", period);
     REQUIRE(totals.ok());
@@ -68,10 +62,10 @@ TEST_CASE("contribution.record records and totals", "[contributions]") {
   auto c = f.Load("c1");
   CHECK(c.contributor == "startup");
   CHECK(c.status == ContributionStatus::kCounted);
-  CHECK(c.value == 1000);
-  CHECK(c.quantity == 12);
-  CHECK(c.unit == "TB");
-  CHECK(c.period == kQ1);
+  CHECK(c.entry.value == 1000);
+  CHECK(c.entry.quantity == 12);
+  CHECK(c.entry.unit == "TB");
+  CHECK(c.entry.period == kQ1);
   CHECK(c.disputed_by.empty());
   CHECK(c.recorded_height == f.h.height());
   CHECK(run.Event("contribution.recorded", "contribution") == "c1");
@@ -264,18 +258,9 @@ TEST_CASE("contributions of a settled period are frozen", "[contributions]") {
   REQUIRE(f.Dispute("c2", "startup").ok());
   f.h.SetTime("2026-04-02");
   StateOverlay state(f.h.state());
-  auto venture = f.h.Load<VentureRecord>(VentureKey("v1"));
-  venture.next_unsettled = P("2026-Q2");
-  StoreVenture(state, venture);
-  auto apply = [&](auto contract, Bytes body, std::string signer) {
-    ledger::Transaction tx;
-    tx.body = std::move(body);
-    TxContext context{"covalue-test", f.h.height() + 1, f.h.time_ms(), {}, {std::move(signer)}, {}};
-    StateOverlay tx_state = state.Layer();
-    TxOutcome outcome = contract(tx, context, tx_state);
-    CHECK(outcome.fault.ok());
-    if (!outcome.result.ok()) CHECK(tx_state.changes().empty());
-    return outcome.result;
+  f.MarkSettled(state, "2026-Q2");
+  auto apply = [&](testing::ContractFn contract, Bytes body, std::string signer) {
+    return f.ApplyDirect(contract, std::move(body), {std::move(signer)}, state);
   };
   auto late =
       apply(ApplyContributionRecord, EncodeFields(Body("c3", ContributionKind::kData, 1)), "maker");
@@ -303,11 +288,11 @@ TEST_CASE("a period holds at most 10,000 contributions", "[contributions]") {
   totals.recorded_count = kMaxContributionsPerPeriod - 1;
   StoreRecord(state, ContributionTotalsKey("v1", kQ1), totals);
   auto apply = [&](std::string id) {
-    ledger::Transaction tx;
-    tx.body = EncodeFields(Body(std::move(id), ContributionKind::kData, 1));
-    TxContext context{"covalue-test", f.h.height() + 1, f.h.time_ms(), {}, {"maker"}, {}};
-    TxOutcome outcome = ApplyContributionRecord(tx, context, state);
-    return outcome.result.code;
+    return f
+        .ApplyDirect(ApplyContributionRecord,
+                     EncodeFields(Body(std::move(id), ContributionKind::kData, 1)), {"maker"},
+                     state)
+        .code;
   };
   CHECK(apply("c2") == Code::kOk);
   CHECK(apply("c3") == Code::kFailedPrecondition);

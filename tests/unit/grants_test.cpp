@@ -7,85 +7,17 @@
 #include <cstdio>
 #include <functional>
 
-#include "common/civil_time.h"
 #include "contracts/access_check.h"
-#include "contracts/dataset_register.h"
 #include "contracts/grants.h"
-#include "tests/support/contract_harness.h"
+#include "tests/support/grant_fixture.h"
 
 namespace covalue::contracts {
 namespace {
 
 using ledger::TxKind;
-using testing::ContractHarness;
 using testing::ContractRun;
-using testing::HarnessMember;
-
-int64_t Ms(std::string_view utc) {
-  return *ParseUtcTime(utc);
-}
-
-// maker owns dataset "telemetry"; telco owns "weather". Block time 2026-01-15.
-struct GrantFixture {
-  ContractHarness h{std::vector<HarnessMember>{
-      {"maker"}, {"startup"}, {"telco"}, {"insurer"}, {"auditor", ledger::kRoleAuditor}}};
-
-  GrantFixture() {
-    REQUIRE(
-        h.Run(TxKind::kDatasetRegister, DatasetRegisterBody{"telemetry", Hash32{}, "t"}, {"maker"})
-            .ok());
-    REQUIRE(
-        h.Run(TxKind::kDatasetRegister, DatasetRegisterBody{"weather", Hash32{}, "w"}, {"telco"})
-            .ok());
-  }
-
-  // Purposes emissions+maintenance, operations aggregate+read, all of 2026, no cap,
-  // re-grantable twice.
-  static GrantIssueBody Terms(std::string id, std::string grantee, std::string parent = "") {
-    return {std::move(id),
-            "telemetry",
-            std::move(grantee),
-            std::move(parent),
-            {"emissions", "maintenance"},
-            {"aggregate", "read"},
-            Ms("2026-01-01"),
-            Ms("2027-01-01"),
-            0,
-            2};
-  }
-  ContractRun Issue(const GrantIssueBody& body, const std::string& signer) {
-    return h.Run(TxKind::kGrantIssue, body, {signer});
-  }
-  ContractRun Revoke(std::string id, const std::string& signer,
-                     std::string reason = "contract ended") {
-    return h.Run(TxKind::kGrantRevoke, GrantRevokeBody{std::move(id), std::move(reason)}, {signer});
-  }
-  GrantRecord Grant(std::string_view id) const { return h.Load<GrantRecord>(GrantStateKey(id)); }
-  bool Has(std::string_view key) const { return h.state().Get(key).value().has_value(); }
-  std::vector<std::string> Index(std::string_view grantee,
-                                 std::string_view dataset = "telemetry") const {
-    auto index = LoadRecord<GrantIndex>(h.state(), GrantIndexKey(dataset, grantee));
-    REQUIRE(index.ok());
-    return *index ? (*index)->grant_ids : std::vector<std::string>{};
-  }
-  AccessDecision Access(std::string party, std::string purpose, std::string operation,
-                        int64_t time_ms) const {
-    auto decision = CheckAccess(h.state(), {std::move(party), "telemetry", std::move(purpose),
-                                            std::move(operation), time_ms});
-    REQUIRE(decision.ok());
-    return *decision;
-  }
-  // g1: maker → startup; g2: startup → telco (from g1); g3: telco → insurer (from g2).
-  void IssueChain() {
-    REQUIRE(Issue(Terms("g1", "startup"), "maker").ok());
-    GrantIssueBody g2 = Terms("g2", "telco", "g1");
-    g2.regrant_depth = 1;
-    REQUIRE(Issue(g2, "startup").ok());
-    GrantIssueBody g3 = Terms("g3", "insurer", "g2");
-    g3.regrant_depth = 0;
-    REQUIRE(Issue(g3, "telco").ok());
-  }
-};
+using testing::GrantFixture;
+using testing::Ms;
 
 TEST_CASE_METHOD(GrantFixture, "the owner issues a grant", "[grants]") {
   ContractRun run = Issue(Terms("g1", "startup"), "maker");

@@ -6,36 +6,23 @@
 #include "contracts/payouts.h"
 #include "contracts/revenue.h"
 #include "contracts/settlement.h"
-#include "tests/support/contract_harness.h"
+#include "tests/support/venture_fixture.h"
 
 namespace covalue::contracts {
 namespace {
 
 using ledger::TxKind;
-using testing::ContractHarness;
 using testing::ContractRun;
-
-const Period kQ1 = *ParsePeriod("2026-Q1");
+using testing::kQ1;
 
 // Venture v1 of maker (treasurer) and startup, fixed 60/40, 2026-Q1 settled on a revenue
 // of 1,000: payouts maker 600 and startup 400, instructed.
-struct Settled {
-  ContractHarness h;
+struct Settled : testing::VentureFixture {
   Settled() {
-    REQUIRE(h.Run(TxKind::kVentureCreate,
-                  VentureCreateBody{
-                      "v1", {"maker", "startup"}, "EUR", PeriodLength::kQuarter, kQ1, "maker"},
-                  {"maker"})
-                .ok());
-    Formula fixed{FormulaKind::kFixed, {{"maker", 6000}, {"startup", 4000}}, {}, 0, 0};
-    REQUIRE(h.Run(TxKind::kFormulaPropose, FormulaProposeBody{"v1", 1, kQ1, fixed},
-                  {"maker", "startup"})
-                .ok());
-    REQUIRE(h.Run(TxKind::kRevenueRecord, RevenueRecordBody{"v1", "INV-1", 1000, "EUR", kQ1, ""},
-                  {"maker"})
-                .ok());
+    ProposeFormula({FormulaKind::kFixed, {{"maker", 6000}, {"startup", 4000}}, {}, 0, 0});
+    REQUIRE(RecordRevenue("INV-1", 1000).ok());
     h.SetTime("2026-04-02");
-    REQUIRE(h.Run(TxKind::kSettlementRun, SettlementRunBody{"v1", kQ1}, {"startup"}).ok());
+    REQUIRE(Settle("2026-Q1").ok());
   }
   PayoutRecord Payout(std::string_view member = "startup") const {
     return h.Load<PayoutRecord>(PayoutKey("v1", kQ1, member));

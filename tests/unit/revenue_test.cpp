@@ -5,28 +5,19 @@
 #include "contracts/revenue.h"
 #include "contracts/ventures.h"
 #include "crypto/hash.h"
-#include "tests/support/contract_harness.h"
+#include "tests/support/venture_fixture.h"
 
 namespace covalue::contracts {
 namespace {
 
 using ledger::TxKind;
-using testing::ContractHarness;
-
-Period P(std::string_view name) {
-  return *ParsePeriod(name);
-}
-const Period kQ1 = P("2026-Q1");
+using testing::kQ1;
+using testing::P;
 
 // Venture v1 of maker and startup, treasurer startup, quarterly from 2026-Q1, in EUR, at
 // block time 2026-01-15.
-struct Fixture {
-  ContractHarness h;
-  Fixture() {
-    VentureCreateBody venture{"v1",     {"maker", "startup"}, "EUR", PeriodLength::kQuarter, kQ1,
-                              "startup"};
-    REQUIRE(h.Run(TxKind::kVentureCreate, venture, {"maker"}).ok());
-  }
+struct Fixture : testing::VentureFixture {
+  Fixture() : VentureFixture(testing::VentureBody({"maker", "startup"}, "startup")) {}
   RevenueTotal Total(const Period& period = kQ1) const {
     auto total = LoadRevenueTotal(h.state(), "v1", period);
     REQUIRE(total.ok());
@@ -49,12 +40,12 @@ TEST_CASE("revenue.record records the revenue and the period total", "[revenue]"
   std::string key = RevenueKey("v1", "INV-2026-001");
   CHECK(key == "revenue/v1/" + ToHex(crypto::Sha256(AsBytes("INV-2026-001"))));
   auto r = f.h.Load<RevenueRecord>(key);
-  CHECK(r.venture_id == "v1");
-  CHECK(r.external_ref == "INV-2026-001");
-  CHECK(r.amount == 120'000);
-  CHECK(r.currency == "EUR");
-  CHECK(r.period == kQ1);
-  CHECK(r.note == "January licence fees");
+  CHECK(r.entry.venture_id == "v1");
+  CHECK(r.entry.external_ref == "INV-2026-001");
+  CHECK(r.entry.amount == 120'000);
+  CHECK(r.entry.currency == "EUR");
+  CHECK(r.entry.period == kQ1);
+  CHECK(r.entry.note == "January licence fees");
   CHECK(r.recorder == "startup");
   CHECK(r.tx_id == run.tx_id);
   CHECK(r.recorded_height == f.h.height());
@@ -91,8 +82,9 @@ TEST_CASE("a retried external reference is refused, naming the original", "[reve
   CHECK(f.h.Load<RevenueRecord>(RevenueKey("v1", "INV-2026-001")).tx_id == first.tx_id);
 
   // The same reference in another venture is another invoice.
-  VentureCreateBody v2{"v2",     {"maker", "startup"}, "EUR", PeriodLength::kMonth, P("2026-01"),
-                       "startup"};
+  VentureCreateBody v2 = testing::VentureBody({"maker", "startup"}, "startup", "v2");
+  v2.period_length = PeriodLength::kMonth;
+  v2.first_period = P("2026-01");
   REQUIRE(f.h.Run(TxKind::kVentureCreate, v2, {"maker"}).ok());
   auto other = Revenue("INV-2026-001", 9, P("2026-01"));
   other.venture_id = "v2";
@@ -109,7 +101,7 @@ TEST_CASE("revenue.record refusals change nothing", "[revenue]") {
     CHECK(run.code() == code);
     CHECK(f.Total() == RevenueTotal{10, 1});
     if (body.external_ref != "INV-0")
-      CHECK_FALSE(*f.h.state().Get(RevenueKey(body.venture_id, body.external_ref)));
+      CHECK(f.Absent(RevenueKey(body.venture_id, body.external_ref)));
   };
   auto good = Revenue("INV-1", 10);
   refuse(good, {"startup", "maker"}, Code::kInvalidArgument);
@@ -163,18 +155,9 @@ TEST_CASE("late revenue for a settled period is refused", "[revenue]") {
   REQUIRE(f.Record(Revenue("INV-1", 10)).ok());
   f.h.SetTime("2026-04-03");
   StateOverlay state(f.h.state());
-  auto venture = f.h.Load<VentureRecord>(VentureKey("v1"));
-  venture.next_unsettled = P("2026-Q2");
-  StoreVenture(state, venture);
+  f.MarkSettled(state, "2026-Q2");
   auto apply = [&](const RevenueRecordBody& body) {
-    ledger::Transaction tx;
-    tx.body = EncodeFields(body);
-    TxContext context{"covalue-test", f.h.height() + 1, f.h.time_ms(), {}, {"startup"}, {}};
-    StateOverlay tx_state = state.Layer();
-    TxOutcome outcome = ApplyRevenueRecord(tx, context, tx_state);
-    CHECK(outcome.fault.ok());
-    if (!outcome.result.ok()) CHECK(tx_state.changes().empty());
-    return outcome.result;
+    return f.ApplyDirect(ApplyRevenueRecord, EncodeFields(body), {"startup"}, state);
   };
   auto late = apply(Revenue("INV-2", 10));
   CHECK(late.code == Code::kPeriodClosed);

@@ -8,7 +8,7 @@
 #include "contracts/payouts.h"
 #include "contracts/revenue.h"
 #include "contracts/settlement.h"
-#include "tests/support/contract_harness.h"
+#include "tests/support/venture_fixture.h"
 
 namespace covalue::contracts {
 namespace {
@@ -16,33 +16,15 @@ namespace {
 using ledger::TxKind;
 using testing::ContractHarness;
 using testing::ContractRun;
-
-Period P(std::string_view name) {
-  return *ParsePeriod(name);
-}
+using testing::P;
 
 // Venture v1 of maker, startup and telco (treasurer maker), quarters from 2026-Q1; the
 // harness's clock starts at 2026-01-15.
-struct Ledger {
-  ContractHarness h;
-  uint32_t versions = 0;
+struct Ledger : testing::VentureFixture {
   int contributions = 0;
 
-  explicit Ledger(std::vector<std::string> members = {"maker", "startup", "telco"}) {
-    VentureCreateBody body{"v1", members, "EUR", PeriodLength::kQuarter, P("2026-Q1"), "maker"};
-    REQUIRE(h.Run(TxKind::kVentureCreate, body, {"maker"}).ok());
-  }
-  // Proposed and signed by `signers` (every member: adopted).
-  void Formula(const contracts::Formula& formula, std::string_view from,
-               std::vector<std::string> signers) {
-    auto run = h.Run(TxKind::kFormulaPropose,
-                     FormulaProposeBody{"v1", ++versions, P(from), formula}, signers);
-    INFO(run.result.message);
-    REQUIRE(run.ok());
-  }
-  void Formula(const contracts::Formula& formula, std::string_view from = "2026-Q1") {
-    Formula(formula, from, {"maker", "startup", "telco"});
-  }
+  explicit Ledger(std::vector<std::string> members = {"maker", "startup", "telco"})
+      : VentureFixture(testing::VentureBody(std::move(members))) {}
   std::string Contribute(const std::string& member, ContributionKind kind, uint64_t value,
                          std::string_view period = "2026-Q1", bool recoupable = false) {
     std::string id = "c" + std::to_string(++contributions);
@@ -51,20 +33,6 @@ struct Ledger {
     INFO(run.result.message);
     REQUIRE(run.ok());
     return id;
-  }
-  ContractRun Revenue(std::string ref, uint64_t amount, std::string_view period = "2026-Q1") {
-    return h.Run(TxKind::kRevenueRecord,
-                 RevenueRecordBody{"v1", std::move(ref), amount, "EUR", P(period), ""}, {"maker"});
-  }
-  ContractRun Settle(std::string_view period, const std::string& signer = "startup",
-                     std::string venture = "v1") {
-    return h.Run(TxKind::kSettlementRun, SettlementRunBody{std::move(venture), P(period)},
-                 {signer});
-  }
-  bool Absent(std::string_view key) const {
-    auto value = h.state().Get(key);
-    REQUIRE(value.ok());
-    return !*value;
   }
   SettlementRecord Settlement(std::string_view period) const {
     return h.Load<SettlementRecord>(SettlementKey("v1", P(period)));
@@ -102,9 +70,9 @@ SettlementLine Line(std::string member, uint64_t recoup, uint64_t fixed, uint64_
 TEST_CASE("fixed formula: the statement, its payouts, events and the period closed",
           "[settlement]") {
   Ledger l;
-  l.Formula(Fixed(5000, 3000, 2000));
-  REQUIRE(l.Revenue("INV-1", 600).ok());
-  REQUIRE(l.Revenue("INV-2", 401).ok());
+  l.ProposeFormula(Fixed(5000, 3000, 2000));
+  REQUIRE(l.RecordRevenue("INV-1", 600).ok());
+  REQUIRE(l.RecordRevenue("INV-2", 401).ok());
   l.h.SetTime("2026-04-01");
   auto run = l.Settle("2026-Q1");
   INFO(run.result.message);
@@ -153,7 +121,7 @@ TEST_CASE("fixed formula: the statement, its payouts, events and the period clos
 
   // The period is closed: no contribution, revenue or dispute for it any more.
   l.h.SetTime("2026-04-02");
-  auto late_revenue = l.Revenue("INV-3", 5);
+  auto late_revenue = l.RecordRevenue("INV-3", 5);
   CHECK(late_revenue.code() == Code::kPeriodClosed);
   ContributionRecordBody late{"late",   "v1", ContributionKind::kData, 1, "lot", 10, P("2026-Q1"),
                               Hash32{}, false};
@@ -164,7 +132,7 @@ TEST_CASE("fixed formula: the statement, its payouts, events and the period clos
 
 TEST_CASE("a dispute of a settled period is refused", "[settlement]") {
   Ledger l;
-  l.Formula(Fixed(5000, 3000, 2000));
+  l.ProposeFormula(Fixed(5000, 3000, 2000));
   std::string id = l.Contribute("telco", ContributionKind::kData, 10);
   l.h.SetTime("2026-04-01");
   REQUIRE(l.Settle("2026-Q1").ok());
@@ -176,7 +144,7 @@ TEST_CASE("a dispute of a settled period is refused", "[settlement]") {
 
 TEST_CASE("contribution formula: counted contributions, weighted per kind", "[settlement]") {
   Ledger l;
-  l.Formula({FormulaKind::kContribution, {}, {{ContributionKind::kCompute, 5000}}, 0, 0});
+  l.ProposeFormula({FormulaKind::kContribution, {}, {{ContributionKind::kCompute, 5000}}, 0, 0});
   l.Contribute("maker", ContributionKind::kData, 300);
   l.Contribute("startup", ContributionKind::kCompute, 150);
   l.Contribute("startup", ContributionKind::kCompute, 250);
@@ -185,7 +153,7 @@ TEST_CASE("contribution formula: counted contributions, weighted per kind", "[se
   REQUIRE(l.h.Run(TxKind::kContributionDispute, ContributionDisputeBody{disputed, "no evidence"},
                   {"maker"})
               .ok());
-  REQUIRE(l.Revenue("INV-1", 999).ok());
+  REQUIRE(l.RecordRevenue("INV-1", 999).ok());
   l.h.SetTime("2026-04-01");
   REQUIRE(l.Settle("2026-Q1", "telco").ok());
   // maker 300 × 10000 = 3,000,000; startup 400 × 5000 = 2,000,000; W = 5,000,000.
@@ -200,13 +168,13 @@ TEST_CASE("contribution formula: counted contributions, weighted per kind", "[se
 
 TEST_CASE("equal remainders go to the smaller member id", "[settlement]") {
   Ledger l;
-  l.Formula({FormulaKind::kContribution, {}, {}, 0, 0});
+  l.ProposeFormula({FormulaKind::kContribution, {}, {}, 0, 0});
   l.Contribute("telco", ContributionKind::kData, 500);
   l.Contribute("maker", ContributionKind::kData, 500);
-  REQUIRE(l.Revenue("INV-1", 101).ok());
+  REQUIRE(l.RecordRevenue("INV-1", 101).ok());
   // Nobody contributes in Q2: the revenue goes equally (no fixed shares).
   l.h.SetTime("2026-04-01");
-  REQUIRE(l.Revenue("INV-2", 100, "2026-Q2").ok());
+  REQUIRE(l.RecordRevenue("INV-2", 100, "2026-Q2").ok());
   REQUIRE(l.Settle("2026-Q1").ok());
   // 101 / 2 = 50.5 each: the unit to maker ("maker" < "telco").
   auto q1 = l.Settlement("2026-Q1");
@@ -225,15 +193,15 @@ TEST_CASE("equal remainders go to the smaller member id", "[settlement]") {
 TEST_CASE("mixed formula with recoupment, carried over until repaid (the spec's example)",
           "[settlement]") {
   Ledger l;
-  l.Formula(SpecMixed());
+  l.ProposeFormula(SpecMixed());
   l.Contribute("startup", ContributionKind::kCompute, 4000, "2026-Q1", true);  // a recoupable cost
   l.Contribute("maker", ContributionKind::kData, 2000);
   l.Contribute("startup", ContributionKind::kData, 1000);
   l.Contribute("telco", ContributionKind::kCompute, 3000);
-  REQUIRE(l.Revenue("INV-1", 7000).ok());
-  REQUIRE(l.Revenue("INV-2", 5001).ok());
+  REQUIRE(l.RecordRevenue("INV-1", 7000).ok());
+  REQUIRE(l.RecordRevenue("INV-2", 5001).ok());
   l.h.SetTime("2026-04-01");
-  REQUIRE(l.Revenue("INV-3", 2000, "2026-Q2").ok());
+  REQUIRE(l.RecordRevenue("INV-3", 2000, "2026-Q2").ok());
   REQUIRE(l.Settle("2026-Q1").ok());
   // Q1, revenue 12,001. 1. pool = min(floor(12,001 × 25%) = 3,000, owed 4,000) = 3,000, all
   // startup's; it still has 1,000 owed. 2. D = 9,001; fixed part floor(9,001 × 40%) = 3,600:
@@ -251,7 +219,7 @@ TEST_CASE("mixed formula with recoupment, carried over until repaid (the spec's 
   // D = 1,500: fixed part 600 → 300 / 180 / 120; the contribution part 900 by the fixed
   // shares (nobody contributed) → 450 / 270 / 180.
   l.h.SetTime("2026-07-01");
-  REQUIRE(l.Revenue("INV-4", 10000, "2026-Q3").ok());
+  REQUIRE(l.RecordRevenue("INV-4", 10000, "2026-Q3").ok());
   auto run = l.Settle("2026-Q2");
   REQUIRE(run.ok());
   auto q2 = l.Settlement("2026-Q2");
@@ -346,7 +314,7 @@ TEST_CASE("the spec's worked example: fleet-emissions, 2026-Q3 and 2026-Q4", "[s
 TEST_CASE("zero revenue: a settlement of zero lines, no payouts, costs still carried",
           "[settlement]") {
   Ledger l;
-  l.Formula(Fixed(5000, 3000, 2000, 1000));
+  l.ProposeFormula(Fixed(5000, 3000, 2000, 1000));
   l.Contribute("telco", ContributionKind::kService, 70, "2026-Q1", true);
   l.h.SetTime("2026-04-01");
   auto run = l.Settle("2026-Q1");
@@ -420,11 +388,11 @@ void CheckRefused(Ledger& l, const ContractRun& run, Code code, std::string_view
 TEST_CASE("settlement.run refusals change nothing", "[settlement]") {
   Ledger l({"maker", "startup"});
   contracts::Formula fixed{FormulaKind::kFixed, {{"maker", 6000}, {"startup", 4000}}, {}, 0, 0};
-  REQUIRE(l.Revenue("INV-1", 1000).ok());
+  REQUIRE(l.RecordRevenue("INV-1", 1000).ok());
   l.h.SetTime("2026-04-01");
 
   SECTION("signers and body") {
-    l.Formula(fixed, "2026-Q1", {"maker", "startup"});
+    l.ProposeFormula(fixed, "2026-Q1", {"maker", "startup"});
     auto two = l.h.Run(TxKind::kSettlementRun, SettlementRunBody{"v1", P("2026-Q1")},
                        {"maker", "startup"});
     CheckRefused(l, two, Code::kInvalidArgument, "2026-Q1");
@@ -442,19 +410,19 @@ TEST_CASE("settlement.run refusals change nothing", "[settlement]") {
                  "venture 'v2' not found");
   }
   SECTION("a period of another length, or before the first") {
-    l.Formula(fixed, "2026-Q1", {"maker", "startup"});
+    l.ProposeFormula(fixed, "2026-Q1", {"maker", "startup"});
     CheckRefused(l, l.Settle("2026-03"), Code::kInvalidArgument, "2026-03", "is not a quarter");
     CheckRefused(l, l.Settle("2025-Q4"), Code::kInvalidArgument, "2025-Q4",
                  "before the first period");
   }
   SECTION("out of order") {
-    l.Formula(fixed, "2026-Q1", {"maker", "startup"});
+    l.ProposeFormula(fixed, "2026-Q1", {"maker", "startup"});
     l.h.SetTime("2026-07-01");
     CheckRefused(l, l.Settle("2026-Q2"), Code::kFailedPrecondition, "2026-Q2",
                  "settle 2026-Q1 first");
   }
   SECTION("the period has not ended") {
-    l.Formula(fixed, "2026-Q1", {"maker", "startup"});
+    l.ProposeFormula(fixed, "2026-Q1", {"maker", "startup"});
     l.h.SetTime("2026-03-31T23:59:59Z");
     CheckRefused(l, l.Settle("2026-Q1"), Code::kFailedPrecondition, "2026-Q1",
                  "ends at 2026-04-01T00:00:00Z");
@@ -464,15 +432,15 @@ TEST_CASE("settlement.run refusals change nothing", "[settlement]") {
   SECTION("no formula, an unsigned one, or one in force only later") {
     const char* message = "no formula version signed by every member is in force for 2026-Q1";
     CheckRefused(l, l.Settle("2026-Q1"), Code::kFailedPrecondition, "2026-Q1", message);
-    l.Formula(fixed, "2026-Q1", {"maker"});  // startup has not signed
+    l.ProposeFormula(fixed, "2026-Q1", {"maker"});  // startup has not signed
     CheckRefused(l, l.Settle("2026-Q1"), Code::kFailedPrecondition, "2026-Q1", message);
-    l.Formula(fixed, "2026-Q2", {"maker", "startup"});
+    l.ProposeFormula(fixed, "2026-Q2", {"maker", "startup"});
     CheckRefused(l, l.Settle("2026-Q1"), Code::kFailedPrecondition, "2026-Q1", message);
     REQUIRE(l.h.Run(TxKind::kFormulaSign, FormulaSignBody{"v1", 1}, {"startup"}).ok());
     CHECK(l.Settle("2026-Q1").ok());
   }
   SECTION("settled twice") {
-    l.Formula(fixed, "2026-Q1", {"maker", "startup"});
+    l.ProposeFormula(fixed, "2026-Q1", {"maker", "startup"});
     auto first = l.Settle("2026-Q1");
     REQUIRE(first.ok());
     auto settled = l.Settlement("2026-Q1");

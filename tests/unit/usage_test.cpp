@@ -6,53 +6,24 @@
 
 #include <functional>
 
-#include "common/civil_time.h"
 #include "contracts/access_check.h"
-#include "contracts/dataset_register.h"
 #include "contracts/grants.h"
 #include "contracts/usage.h"
-#include "tests/support/contract_harness.h"
+#include "tests/support/grant_fixture.h"
 
 namespace covalue::contracts {
 namespace {
 
 using ledger::TxKind;
-using testing::ContractHarness;
 using testing::ContractRun;
-using testing::HarnessMember;
+using testing::GrantFixture;
+using testing::Ms;
 
-int64_t Ms(std::string_view utc) {
-  return *ParseUtcTime(utc);
-}
-
-// maker owns "telemetry". g1: maker → startup, cap 1000; g2: startup → telco (from g1),
-// cap 600; g3: telco → insurer (from g2), cap 600; all for 2026. Block time 2026-01-15.
-struct UsageFixture {
-  ContractHarness h{std::vector<HarnessMember>{
-      {"maker"}, {"startup"}, {"telco"}, {"insurer"}, {"auditor", ledger::kRoleAuditor}}};
-
-  UsageFixture() {
-    REQUIRE(
-        h.Run(TxKind::kDatasetRegister, DatasetRegisterBody{"telemetry", Hash32{}, "t"}, {"maker"})
-            .ok());
-    REQUIRE(Issue("g1", "startup", "", 1000, 2, "maker").ok());
-    REQUIRE(Issue("g2", "telco", "g1", 600, 1, "startup").ok());
-    REQUIRE(Issue("g3", "insurer", "g2", 600, 0, "telco").ok());
-  }
-  ContractRun Issue(std::string id, std::string grantee, std::string parent, uint64_t cap,
-                    uint8_t depth, const std::string& signer) {
-    GrantIssueBody body{std::move(id),
-                        "telemetry",
-                        std::move(grantee),
-                        std::move(parent),
-                        {"emissions", "maintenance"},
-                        {"aggregate", "read"},
-                        Ms("2026-01-01"),
-                        Ms("2027-01-01"),
-                        cap,
-                        depth};
-    return h.Run(TxKind::kGrantIssue, body, {signer});
-  }
+// GrantFixture (tests/support/grant_fixture.h) with g1: maker → startup, cap 1000; g2: startup
+// → telco (from g1), cap 600; g3: telco → insurer (from g2), cap 600; all for 2026. Block time
+// 2026-01-15.
+struct UsageFixture : GrantFixture {
+  UsageFixture() { IssueChain({1000, 600, 600}); }
   static UsageRecordBody Receipt(std::string id, std::string grant, uint64_t quantity) {
     Hash32 evidence{};
     evidence.fill(0xab);
@@ -62,16 +33,11 @@ struct UsageFixture {
   ContractRun Record(const UsageRecordBody& body, const std::vector<std::string>& signers) {
     return h.Run(TxKind::kUsageRecord, body, signers);
   }
-  GrantRecord Grant(std::string_view id) const { return h.Load<GrantRecord>(GrantStateKey(id)); }
   std::vector<uint64_t> Used() const {
     return {Grant("g1").used, Grant("g2").used, Grant("g3").used};
   }
-  bool Has(std::string_view key) const { return h.state().Get(key).value().has_value(); }
   AccessDecision Access(std::string party, int64_t time_ms) const {
-    auto decision =
-        CheckAccess(h.state(), {std::move(party), "telemetry", "maintenance", "read", time_ms});
-    REQUIRE(decision.ok());
-    return *decision;
+    return GrantFixture::Access(std::move(party), "maintenance", "read", time_ms);
   }
 };
 
@@ -128,7 +94,7 @@ TEST_CASE_METHOD(UsageFixture, "usage.record refusals change nothing", "[usage]"
                                0},
                 {"maker"})
               .ok());
-  REQUIRE(h.Run(TxKind::kGrantRevoke, GrantRevokeBody{"gone", ""}, {"maker"}).ok());
+  REQUIRE(Revoke("gone", "maker", "").ok());
   const std::vector<uint64_t> used = Used();
 
   struct Case {
@@ -268,7 +234,7 @@ TEST_CASE_METHOD(UsageFixture, "usage under a derived grant consumes its ancesto
   CHECK(Access("startup", Ms("2026-02-02")).allowed);  // g1 has 400 left
 
   // A sibling re-grant from g1 shares g1's remaining 400.
-  REQUIRE(Issue("g4", "insurer", "g1", 500, 0, "startup").ok());
+  REQUIRE(Issue(Terms("g4", "insurer", "g1", 500, 0), "startup").ok());
   ContractRun sibling = Record(Receipt("r3", "g4", 500), {"insurer", "maker"});
   CHECK(sibling.code() == Code::kCapExceeded);
   CHECK(sibling.result.message ==
@@ -285,7 +251,7 @@ TEST_CASE_METHOD(UsageFixture, "usage under a derived grant consumes its ancesto
 TEST_CASE_METHOD(UsageFixture, "revoking the root refuses the grandchild's receipts", "[usage]") {
   REQUIRE(Record(Receipt("r1", "g3", 10), {"maker", "insurer"}).ok());
   h.SetTime("2026-04-01T09:30:00Z");
-  REQUIRE(h.Run(TxKind::kGrantRevoke, GrantRevokeBody{"g1", "breach"}, {"maker"}).ok());
+  REQUIRE(Revoke("g1", "maker", "breach").ok());
   const uint64_t revoked_at = h.height();
   CHECK_FALSE(Grant("g3").revoked);
 

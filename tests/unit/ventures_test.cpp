@@ -4,22 +4,16 @@
 
 #include "common/civil_time.h"
 #include "contracts/ventures.h"
-#include "tests/support/contract_harness.h"
+#include "tests/support/venture_fixture.h"
 
 namespace covalue::contracts {
 namespace {
 
 using ledger::TxKind;
 using testing::ContractHarness;
-
-Period P(std::string_view name) {
-  return *ParsePeriod(name);
-}
-
-VentureCreateBody Venture(std::string id = "v1") {
-  return {std::move(id),          {"maker", "startup"}, "EUR",
-          PeriodLength::kQuarter, P("2026-Q1"),         "maker"};
-}
+using testing::P;
+using testing::VentureBody;
+using testing::VentureFixture;
 
 Formula Fixed(uint32_t maker_bps) {
   return {
@@ -30,23 +24,12 @@ FormulaProposeBody Proposal(uint32_t version, std::string_view from, uint32_t ma
   return {"v1", version, P(from), Fixed(maker_bps)};
 }
 
-bool Absent(const ContractHarness& h, std::string_view key) {
-  auto value = h.state().Get(key);
-  REQUIRE(value.ok());
-  return !*value;
-}
-
 TEST_CASE("venture.create records the venture", "[ventures]") {
   ContractHarness h;
-  auto run = h.Run(TxKind::kVentureCreate, Venture(), {"startup"});
+  auto run = h.Run(TxKind::kVentureCreate, VentureBody(), {"startup"});
   REQUIRE(run.ok());
   auto v = h.Load<VentureRecord>(VentureKey("v1"));
-  CHECK(v.venture_id == "v1");
-  CHECK(v.members == std::vector<std::string>{"maker", "startup"});
-  CHECK(v.currency == "EUR");
-  CHECK(v.period_length == PeriodLength::kQuarter);
-  CHECK(v.first_period == P("2026-Q1"));
-  CHECK(v.treasurer == "maker");
+  CHECK(v.terms == VentureBody());  // v1 of maker and startup, treasurer maker, from 2026-Q1
   CHECK(v.creator == "startup");
   CHECK(v.created_height == h.height());
   CHECK(v.formula_versions == 0);
@@ -65,44 +48,44 @@ TEST_CASE("venture.create refusals change nothing", "[ventures]") {
     auto run = h.Run(TxKind::kVentureCreate, body, signers);
     INFO(run.result.message);
     CHECK(run.code() == code);
-    CHECK(Absent(h, VentureKey(body.venture_id)));
+    CHECK_FALSE(h.Has(VentureKey(body.venture_id)));
   };
-  refuse(Venture(), {"maker", "startup"}, Code::kInvalidArgument);  // two signers
-  refuse(Venture(), {"auditor"}, Code::kForbidden);                 // lacks the member role
-  refuse(Venture(), {"telco"}, Code::kForbidden);                   // not among the members
-  auto body = Venture();
+  refuse(VentureBody(), {"maker", "startup"}, Code::kInvalidArgument);  // two signers
+  refuse(VentureBody(), {"auditor"}, Code::kForbidden);                 // lacks the member role
+  refuse(VentureBody(), {"telco"}, Code::kForbidden);                   // not among the members
+  auto body = VentureBody();
   body.members = {"maker"};
   refuse(body, {"maker"}, Code::kInvalidArgument);
-  body = Venture();
+  body = VentureBody();
   body.members = {"maker", "maker"};
   refuse(body, {"maker"}, Code::kInvalidArgument);  // the decoder refuses a member twice
-  body = Venture();
+  body = VentureBody();
   body.treasurer = "telco";
   refuse(body, {"maker"}, Code::kInvalidArgument);
   for (const char* currency : {"eur", "EURO", "E1R", "", "EU"}) {
-    body = Venture();
+    body = VentureBody();
     body.currency = currency;
     refuse(body, {"maker"}, Code::kInvalidArgument);
   }
-  body = Venture();
+  body = VentureBody();
   body.first_period = P("2026-01");
   refuse(body, {"maker"}, Code::kInvalidArgument);
-  body = Venture();
+  body = VentureBody();
   body.members = {"maker", "ghost"};
   refuse(body, {"maker"}, Code::kNotFound);
-  body = Venture();
+  body = VentureBody();
   body.members = {"maker", "auditor"};
   refuse(body, {"maker"}, Code::kForbidden);
-  body = Venture();
+  body = VentureBody();
   body.venture_id = "Not Valid";
   refuse(body, {"maker"}, Code::kInvalidArgument);
   auto run = h.Run(TxKind::kVentureCreate, Bytes{1, 2, 3}, {"maker"});
   CHECK(run.code() == Code::kMalformed);
   CHECK(run.result.message.rfind("body: ", 0) == 0);
 
-  REQUIRE(h.Run(TxKind::kVentureCreate, Venture(), {"maker"}).ok());
+  REQUIRE(h.Run(TxKind::kVentureCreate, VentureBody(), {"maker"}).ok());
   auto before = h.Load<VentureRecord>(VentureKey("v1"));
-  body = Venture();
+  body = VentureBody();
   body.members = {"maker", "telco"};
   run = h.Run(TxKind::kVentureCreate, body, {"maker"});
   CHECK(run.code() == Code::kAlreadyExists);
@@ -110,10 +93,8 @@ TEST_CASE("venture.create refusals change nothing", "[ventures]") {
 }
 
 TEST_CASE("a formula version is adopted once every member has signed", "[ventures][formula]") {
-  ContractHarness h;
-  auto three = Venture();
-  three.members = {"maker", "startup", "telco"};
-  REQUIRE(h.Run(TxKind::kVentureCreate, three, {"maker"}).ok());
+  VentureFixture three(VentureBody({"maker", "startup", "telco"}));
+  ContractHarness& h = three.h;
   FormulaProposeBody proposal{
       "v1",
       1,
@@ -130,7 +111,7 @@ TEST_CASE("a formula version is adopted once every member has signed", "[venture
   auto f = h.Load<FormulaVersionRecord>(FormulaKey("v1", 1));
   CHECK(f.proposer == "startup");
   CHECK(f.signed_by == std::vector<std::string>{"startup"});
-  CHECK(f.formula == proposal.formula);
+  CHECK(f.proposal.formula == proposal.formula);
   CHECK_FALSE(f.adopted());
   CHECK(h.Load<VentureRecord>(VentureKey("v1")).formula_versions == 1);
 
@@ -166,14 +147,13 @@ TEST_CASE("a formula version is adopted once every member has signed", "[venture
   f = h.Load<FormulaVersionRecord>(FormulaKey("v1", 1));
   CHECK(f.adopted_height == h.height());
   CHECK(f.signed_by == std::vector<std::string>{"startup", "maker", "telco"});
-  CHECK(FormulaInForce(h.state(), venture, P("2026-Q1"))->value().version == 1);
+  CHECK(FormulaInForce(h.state(), venture, P("2026-Q1"))->value().proposal.version == 1);
   run = h.Run(TxKind::kFormulaSign, FormulaSignBody{"v1", 1}, {"telco"});
   CHECK(run.code() == Code::kConflict);
 }
 
-TEST_CASE("a proposal signed by every member is adopted at once", "[ventures][formula]") {
-  ContractHarness h;
-  REQUIRE(h.Run(TxKind::kVentureCreate, Venture(), {"maker"}).ok());
+TEST_CASE_METHOD(VentureFixture, "a proposal signed by every member is adopted at once",
+                 "[ventures][formula]") {
   auto run = h.Run(TxKind::kFormulaPropose, Proposal(1, "2026-Q1"), {"maker", "startup"});
   REQUIRE(run.ok());
   CHECK(run.Event("formula.proposed", "signed") == "2");
@@ -181,16 +161,14 @@ TEST_CASE("a proposal signed by every member is adopted at once", "[ventures][fo
   CHECK(h.Load<FormulaVersionRecord>(FormulaKey("v1", 1)).adopted_height == h.height());
 }
 
-TEST_CASE("formula.propose refusals change nothing", "[ventures][formula]") {
-  ContractHarness h;
-  REQUIRE(h.Run(TxKind::kVentureCreate, Venture(), {"maker"}).ok());
+TEST_CASE_METHOD(VentureFixture, "formula.propose refusals change nothing", "[ventures][formula]") {
   auto refuse = [&](const FormulaProposeBody& body, const std::vector<std::string>& signers,
                     Code code) {
     auto run = h.Run(TxKind::kFormulaPropose, body, signers);
     INFO(run.result.message);
     CHECK(run.code() == code);
     CHECK(h.Load<VentureRecord>(VentureKey("v1")).formula_versions == 0);
-    CHECK(Absent(h, FormulaKey("v1", 1)));
+    CHECK(Absent(FormulaKey("v1", 1)));
   };
   refuse(Proposal(1, "2026-Q1"), {"telco"}, Code::kForbidden);           // not a venture member
   refuse(Proposal(1, "2026-Q1"), {"maker", "telco"}, Code::kForbidden);  // one signer is not
@@ -210,20 +188,20 @@ TEST_CASE("formula.propose refusals change nothing", "[ventures][formula]") {
   refuse(body, {"maker"}, Code::kInvalidArgument);
   auto run = h.Run(TxKind::kFormulaPropose, Bytes{0}, {"maker"});
   CHECK(run.code() == Code::kMalformed);
-  CHECK(Absent(h, FormulaKey("v1", 1)));
+  CHECK(Absent(FormulaKey("v1", 1)));
 
   // A member signing with two of its keys counts once: refused (the harness gives each
-  // member one key, so the contract runs directly).
+  // member one key, so the contract runs directly) — before the role is checked.
   for (auto contract : {ApplyFormulaPropose, ApplyFormulaSign}) {
-    ledger::Transaction tx;
-    tx.body = contract == ApplyFormulaPropose ? EncodeFields(Proposal(1, "2026-Q1"))
-                                              : EncodeFields(FormulaSignBody{"v1", 1});
-    TxContext context{"covalue-test", h.height() + 1, h.time_ms(), {}, {"maker", "maker"}, {}};
-    StateOverlay state(h.state());
-    TxOutcome outcome = contract(tx, context, state);
-    CHECK(outcome.result.code == Code::kInvalidArgument);
-    CHECK(outcome.result.message == "'maker' signed twice");
-    CHECK(state.changes().empty());
+    Bytes body = contract == ApplyFormulaPropose ? EncodeFields(Proposal(1, "2026-Q1"))
+                                                 : EncodeFields(FormulaSignBody{"v1", 1});
+    for (std::string twice : {"maker", "auditor"}) {
+      StateOverlay state(h.state());
+      auto result = ApplyDirect(contract, body, {twice, twice}, state);
+      CHECK(result.code == Code::kInvalidArgument);
+      CHECK(result.message == "'" + twice + "' signed twice");
+      CHECK(state.changes().empty());
+    }
   }
 
   // The numbering goes on after a version that is still unsigned.
@@ -234,9 +212,8 @@ TEST_CASE("formula.propose refusals change nothing", "[ventures][formula]") {
   CHECK(h.Load<VentureRecord>(VentureKey("v1")).formula_versions == 2);
 }
 
-TEST_CASE("FormulaInForce picks the latest adopted version in effect", "[ventures][formula]") {
-  ContractHarness h;
-  REQUIRE(h.Run(TxKind::kVentureCreate, Venture(), {"maker"}).ok());
+TEST_CASE_METHOD(VentureFixture, "FormulaInForce picks the latest adopted version in effect",
+                 "[ventures][formula]") {
   const std::vector<std::string> both = {"maker", "startup"};
   REQUIRE(h.Run(TxKind::kFormulaPropose, Proposal(1, "2026-Q1", 1000), both).ok());
   REQUIRE(h.Run(TxKind::kFormulaPropose, Proposal(2, "2026-Q3", 2000), both).ok());
@@ -248,7 +225,7 @@ TEST_CASE("FormulaInForce picks the latest adopted version in effect", "[venture
   auto in_force = [&](std::string_view period) -> uint32_t {
     auto formula = FormulaInForce(h.state(), venture, P(period));
     REQUIRE(formula.ok());
-    return *formula ? (*formula)->version : 0;
+    return *formula ? (*formula)->proposal.version : 0;
   };
   CHECK(in_force("2026-Q1") == 1);
   CHECK(in_force("2026-Q2") == 1);  // version 3 is not adopted
@@ -265,15 +242,15 @@ TEST_CASE("FormulaInForce picks the latest adopted version in effect", "[venture
   CHECK(in_force("2026-Q4") == 5);
   CHECK(in_force("2027-Q2") == 4);
   auto formula = FormulaInForce(h.state(), venture, P("2026-Q4"));
-  CHECK((*formula)->formula == Fixed(5000));
+  CHECK((*formula)->proposal.formula == Fixed(5000));
 }
 
 TEST_CASE("CheckPeriodOpen", "[ventures]") {
   VentureRecord v;
-  v.venture_id = "v1";
-  v.members = {"maker", "startup"};
-  v.period_length = PeriodLength::kQuarter;
-  v.first_period = P("2026-Q1");
+  v.terms.venture_id = "v1";
+  v.terms.members = {"maker", "startup"};
+  v.terms.period_length = PeriodLength::kQuarter;
+  v.terms.first_period = P("2026-Q1");
   v.next_unsettled = P("2026-Q2");
   int64_t may = *ParseUtcTime("2026-05-10");
   CHECK(CheckPeriodOpen(v, P("2026-Q2"), may).ok());
@@ -298,23 +275,12 @@ TEST_CASE("CheckPeriodOpen", "[ventures]") {
 
 // The harness cannot settle a period (settlement.run is another contract), so the
 // period_closed cases run the contract directly on an overlay whose venture says so.
-TEST_CASE("settled periods keep their formula", "[ventures][formula]") {
-  ContractHarness h;
-  REQUIRE(h.Run(TxKind::kVentureCreate, Venture(), {"maker"}).ok());
+TEST_CASE_METHOD(VentureFixture, "settled periods keep their formula", "[ventures][formula]") {
   REQUIRE(h.Run(TxKind::kFormulaPropose, Proposal(1, "2026-Q2"), {"maker"}).ok());
   StateOverlay state(h.state());
-  auto venture = h.Load<VentureRecord>(VentureKey("v1"));
-  venture.next_unsettled = P("2026-Q3");
-  StoreVenture(state, venture);
-  auto apply = [&](auto contract, Bytes body, std::vector<std::string> signers) {
-    ledger::Transaction tx;
-    tx.body = std::move(body);
-    TxContext context{"covalue-test", h.height() + 1, h.time_ms(), {}, std::move(signers), {}};
-    StateOverlay tx_state = state.Layer();
-    TxOutcome outcome = contract(tx, context, tx_state);
-    CHECK(outcome.fault.ok());
-    if (!outcome.result.ok()) CHECK(tx_state.changes().empty());
-    return outcome.result;
+  MarkSettled(state, "2026-Q3");
+  auto apply = [&](testing::ContractFn contract, Bytes body, std::vector<std::string> signers) {
+    return ApplyDirect(contract, std::move(body), std::move(signers), state);
   };
   auto result = apply(ApplyFormulaPropose, EncodeFields(Proposal(2, "2026-Q2")), {"maker"});
   CHECK(result.code == Code::kPeriodClosed);
