@@ -71,6 +71,7 @@ class RocksKvIterator final : public KvIterator {
 
 struct RocksKvStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
+  bool read_only = false;
 };
 
 RocksKvStore::RocksKvStore(std::string path, std::unique_ptr<Impl> impl)
@@ -88,7 +89,7 @@ RocksKvStore::~RocksKvStore() {
 Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& path,
                                                          const RocksOptions& options) {
   if (path.empty()) return Status(Code::kInvalidArgument, "store path is empty");
-  if (options.create_if_missing) {
+  if (options.create_if_missing && !options.read_only) {
     std::error_code error;
     std::filesystem::create_directories(path, error);
     if (error) {
@@ -97,7 +98,7 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& path
   }
 
   rocksdb::Options db_options;
-  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_if_missing = options.create_if_missing && !options.read_only;
   db_options.paranoid_checks = true;
   if (options.background_threads > 1) db_options.IncreaseParallelism(options.background_threads);
 
@@ -111,7 +112,9 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& path
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
   rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status status = rocksdb::DB::Open(db_options, path, &raw_db);
+  rocksdb::Status status = options.read_only
+                               ? rocksdb::DB::OpenForReadOnly(db_options, path, &raw_db)
+                               : rocksdb::DB::Open(db_options, path, &raw_db);
   std::unique_ptr<rocksdb::DB> db(raw_db);
   if (!status.ok()) {
     if (IsLockError(status)) {
@@ -121,7 +124,7 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& path
                         "this one, holds its lock): " +
                         status.ToString());
     }
-    if (status.IsInvalidArgument() && !options.create_if_missing) {
+    if (status.IsInvalidArgument() && !db_options.create_if_missing) {
       // RocksDB reports "does not exist (create_if_missing is false)" as InvalidArgument.
       return Status(Code::kNotFound, "store " + path + " does not exist: " + status.ToString());
     }
@@ -129,6 +132,7 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& path
   }
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(db);
+  impl->read_only = options.read_only;
   return std::unique_ptr<RocksKvStore>(new RocksKvStore(path, std::move(impl)));
 }
 
@@ -143,6 +147,9 @@ Result<std::optional<Bytes>> RocksKvStore::Get(ByteView key) const {
 }
 
 Status RocksKvStore::Write(const WriteBatch& batch, bool sync) {
+  if (m_impl->read_only) {
+    return Status(Code::kPermissionDenied, "store " + m_path + " is open read-only");
+  }
   rocksdb::WriteBatch rocks_batch;
   for (const WriteBatch::Op& op : batch.ops()) {
     rocksdb::Status status = op.kind == WriteBatch::OpKind::kPut

@@ -19,6 +19,10 @@ struct RocksOptions {
   int bloom_bits_per_key = 10;
   // Background flush/compaction threads.
   int background_threads = 2;
+  // Opens the database read-only (rocksdb::DB::OpenForReadOnly): no folder lock, so it works
+  // beside a running node or on a copy, and reads the store as it was when opened (for the
+  // auditor's kit). Write fails with kPermissionDenied; create_if_missing is ignored.
+  bool read_only = false;
 };
 
 class RocksKvStore final : public KvStore {
@@ -26,7 +30,7 @@ class RocksKvStore final : public KvStore {
   // Opens (and, with create_if_missing, creates) the database in folder `path`.
   // kUnavailable if another process or RocksKvStore holds it open, kCorruption if its
   // files are damaged, kNotFound if it is missing and create_if_missing is false,
-  // kIoError otherwise.
+  // kIoError otherwise. With options.read_only no lock is taken (see RocksOptions).
   static Result<std::unique_ptr<RocksKvStore>> Open(const std::string& path,
                                                     const RocksOptions& options = {});
 

@@ -1,0 +1,313 @@
+#include "node/audit/chain_verifier.h"
+
+#include <algorithm>
+
+#include "node/block_builder.h"
+
+namespace covalue::audit {
+namespace {
+
+std::string Short(const Hash32& hash) {
+  return ToHex(hash).substr(0, 16);
+}
+
+// The chain's head once the block with `header` is on it.
+node::ChainHead HeadAfter(const ledger::BlockHeader& header) {
+  return {header.height,     ledger::BlockId(header), header.time_ms,
+          header.state_root, header.log_size,         header.log_root};
+}
+
+std::string DescribeResult(const ledger::TxResult& result) {
+  return std::string(CodeName(result.code)) + " \"" + result.message + "\" with " +
+         std::to_string(result.events.size()) + " event(s)";
+}
+
+// A stored key for a message: printable ASCII as is, other bytes as <hex>.
+std::string PrintableKey(ByteView key) {
+  std::string out;
+  Bytes run;
+  auto flush = [&] {
+    if (!run.empty()) out += "<" + ToHex(run) + ">";
+    run.clear();
+  };
+  for (uint8_t c : key) {
+    if (c >= 0x20 && c < 0x7f) {
+      flush();
+      out += static_cast<char>(c);
+    } else {
+      run.push_back(c);
+    }
+  }
+  flush();
+  return out;
+}
+
+bool HasPrefix(ByteView key, std::string_view prefix) {
+  return key.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
+}
+
+// Walks the keys under `prefix` of both stores together; the first difference is named.
+Status CompareKeys(const storage::KvStore& stored, const storage::KvStore& replayed,
+                   std::string_view prefix, bool exact) {
+  auto a = stored.NewIterator();
+  auto b = replayed.NewIterator();
+  a->Seek(AsBytes(prefix));
+  b->Seek(AsBytes(prefix));
+  auto within = [&](const storage::KvIterator& it) {
+    return it.Valid() && HasPrefix(it.key(), prefix) &&
+           (!exact || it.key().size() == prefix.size());
+  };
+  while (within(*a) || within(*b)) {
+    bool has_a = within(*a);
+    bool has_b = within(*b);
+    int order = !has_a ? 1 : !has_b ? -1 : 0;
+    if (has_a && has_b) {
+      ByteView ka = a->key();
+      ByteView kb = b->key();
+      order = std::lexicographical_compare(ka.begin(), ka.end(), kb.begin(), kb.end())   ? -1
+              : std::lexicographical_compare(kb.begin(), kb.end(), ka.begin(), ka.end()) ? 1
+                                                                                         : 0;
+    }
+    if (order < 0) {
+      return Status(Code::kCorruption, "the data folder holds " + PrintableKey(a->key()) +
+                                           ", which the replay did not write");
+    }
+    if (order > 0) {
+      return Status(Code::kCorruption,
+                    "the data folder lacks " + PrintableKey(b->key()) + ", which the replay wrote");
+    }
+    if (!std::equal(a->value().begin(), a->value().end(), b->value().begin(), b->value().end())) {
+      return Status(Code::kCorruption,
+                    "the data folder's " + PrintableKey(a->key()) + " differs from the replay's");
+    }
+    a->Next();
+    b->Next();
+  }
+  COVALUE_RETURN_IF_ERROR(a->status());
+  return b->status();
+}
+
+}  // namespace
+
+Status CheckCertifiedHeader(const ledger::BlockHeader& header,
+                            const consensus::CommitCertificate& certificate,
+                            const ledger::Genesis& genesis,
+                            const consensus::ValidatorSet& validators) {
+  if (header.chain_id != genesis.chain_id) {
+    return Status(Code::kWrongChain,
+                  "header is for chain '" + header.chain_id + "', not '" + genesis.chain_id + "'");
+  }
+  Status verified = consensus::VerifyCommitCertificate(certificate, validators, genesis.chain_id,
+                                                       header.height, ledger::BlockId(header));
+  if (!verified.ok()) return Status(verified.code(), "commit certificate: " + verified.message());
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<ChainVerifier>> ChainVerifier::Create(const ledger::Genesis& genesis,
+                                                             std::optional<RangeAnchor> anchor) {
+  COVALUE_RETURN_IF_ERROR(ledger::ValidateGenesis(genesis));
+  COVALUE_ASSIGN_OR_RETURN(auto validators, consensus::ValidatorSet::Create(genesis.validators));
+  std::unique_ptr<ChainVerifier> verifier(new ChainVerifier(genesis, std::move(validators)));
+  AuditReport& report = verifier->m_report;
+  report.chain_id = genesis.chain_id;
+  report.genesis_hash = ledger::GenesisHash(genesis);
+  if (!anchor) {
+    verifier->m_replay_kv = std::make_unique<storage::MemoryKvStore>();
+    verifier->m_replay = std::make_unique<node::ChainStore>(*verifier->m_replay_kv);
+    COVALUE_RETURN_IF_ERROR(verifier->m_replay->Initialize(verifier->m_genesis));
+    verifier->m_previous = verifier->m_replay->Head();
+    report.state_replayed = true;
+  } else {
+    const ledger::BlockHeader& header = anchor->header;
+    auto bad_anchor = [&](const std::string& what) {
+      return Status(Code::kInvalidArgument,
+                    "anchor block " + std::to_string(header.height) + ": " + what);
+    };
+    if (header.height == 0) return bad_anchor("a range anchor is a block, not the genesis");
+    Status certified = CheckCertifiedHeader(header, anchor->certificate, verifier->m_genesis,
+                                            verifier->m_validators);
+    if (!certified.ok()) return bad_anchor(certified.message());
+    verifier->m_frontier = std::make_unique<crypto::MemoryMerkleNodes>();
+    verifier->m_frontier->PutAll(anchor->log_frontier);
+    auto root = crypto::MerkleRoot(*verifier->m_frontier, header.log_size);
+    if (!root.ok() || *root != header.log_root) {
+      return bad_anchor("the log frontier does not give the header's log root");
+    }
+    verifier->m_range_log =
+        std::make_unique<crypto::MerkleLogWriter>(*verifier->m_frontier, header.log_size);
+    verifier->m_previous = HeadAfter(header);
+  }
+  report.first_height = verifier->m_previous.height + 1;
+  verifier->ReportRoots();
+  return verifier;
+}
+
+void ChainVerifier::ReportRoots() {
+  m_report.state_root = m_previous.state_root;
+  m_report.log_size = m_previous.log_size;
+  m_report.log_root = m_previous.log_root;
+}
+
+Status ChainVerifier::Fail(uint64_t height, const Status& status) {
+  m_failure = Status(status.code(), "block " + std::to_string(height) + ": " + status.message());
+  return m_failure;
+}
+
+Status ChainVerifier::CheckBlock(const ledger::Block& block) {
+  if (!m_failure.ok()) return m_failure;
+  uint64_t height = next_height();
+  Status checked = CheckBlockAlone(block);
+  if (checked.ok()) checked = m_replay ? ReplayBlock(block) : CheckRangeLog(block);
+  if (!checked.ok()) return Fail(height, checked);
+  m_previous = HeadAfter(block.header);
+  m_report.blocks++;
+  m_report.transactions += block.txs.size();
+  for (const auto& tx : block.txs) m_report.tx_signatures += tx.signatures.size();
+  m_report.certificates++;
+  m_report.certificate_signatures += block.certificate.signatures.size();
+  ReportRoots();
+  return Status::Ok();
+}
+
+Status ChainVerifier::CheckBlockAlone(const ledger::Block& block) {
+  const ledger::BlockHeader& header = block.header;
+  auto invalid = [](std::string what) { return Status(Code::kInvalidArgument, std::move(what)); };
+  if (header.chain_id != m_genesis.chain_id) {
+    return Status(Code::kWrongChain,
+                  "chain id is '" + header.chain_id + "', not '" + m_genesis.chain_id + "'");
+  }
+  if (header.height != next_height()) {
+    return invalid("header says height " + std::to_string(header.height));
+  }
+  if (header.previous_id != m_previous.block_id) {
+    return invalid("previous id " + Short(header.previous_id) + "… is not the id of " +
+                   (m_previous.height == 0 ? std::string("the genesis")
+                                           : "block " + std::to_string(m_previous.height)) +
+                   " (" + Short(m_previous.block_id) + "…)");
+  }
+  if (header.time_ms <= m_previous.time_ms) {
+    return invalid("time " + std::to_string(header.time_ms) + " is not after the previous " +
+                   std::to_string(m_previous.time_ms));
+  }
+  if (!m_validators.IndexOf(header.proposer)) return invalid("proposer is not a validator");
+  if (block.txs.size() > m_genesis.params.max_block_txs) {
+    return invalid(std::to_string(block.txs.size()) + " transactions, more than max_block_txs");
+  }
+  Status body = ledger::CheckBlockBody(block);
+  if (!body.ok()) return Status(body.code(), "body: " + body.message());
+  COVALUE_RETURN_IF_ERROR(CheckCertifiedHeader(header, block.certificate, m_genesis, m_validators));
+  for (size_t i = 0; i < block.txs.size(); ++i) {
+    const ledger::Transaction& tx = block.txs[i];
+    Status signed_ok = tx.chain_id == m_genesis.chain_id
+                           ? ledger::VerifyTransactionSignatures(tx)
+                           : Status(Code::kWrongChain, "it is for chain '" + tx.chain_id + "'");
+    if (!signed_ok.ok()) {
+      return Status(signed_ok.code(), "transaction " + std::to_string(i) + " (" +
+                                          Short(ledger::TxId(tx)) + "…): " + signed_ok.message());
+    }
+  }
+  return Status::Ok();
+}
+
+Status ChainVerifier::ReplayBlock(const ledger::Block& block) {
+  // Every signature was verified just now (CheckBlockAlone): the executor need not again.
+  auto verified = [](const ledger::Transaction&, const Hash32&) { return true; };
+  auto built = node::ReplayBlock(*m_replay, m_genesis, block, verified);
+  if (!built.ok()) {
+    return Status(built.status().code(), "the replay disagrees: " + built.status().message());
+  }
+  const auto& replayed = built->block.results;
+  for (size_t i = 0; i < block.results.size(); ++i) {
+    if (!(block.results[i] == replayed[i])) {
+      return Status(Code::kCorruption, "result of transaction " + std::to_string(i) + " (" +
+                                           Short(ledger::TxId(block.txs[i])) + "…) is " +
+                                           DescribeResult(block.results[i]) +
+                                           "; the replay gives " + DescribeResult(replayed[i]));
+    }
+  }
+  // Committed with the source's certificate, so the replay store is what the node stored.
+  return node::CommitBuiltBlock(*m_replay, std::move(built).value(), block.certificate);
+}
+
+Status ChainVerifier::CheckRangeLog(const ledger::Block& block) {
+  const ledger::BlockHeader& header = block.header;
+  for (uint32_t i = 0; i < block.txs.size(); ++i) {
+    COVALUE_RETURN_IF_ERROR(m_range_log->Append(crypto::MerkleLeafHash(
+        ledger::EncodeLogLeaf(header.height, i, ledger::TxId(block.txs[i]), block.results[i]))));
+  }
+  COVALUE_ASSIGN_OR_RETURN(Hash32 root, m_range_log->Root());
+  if (m_range_log->size() != header.log_size) {
+    return Status(Code::kCorruption, "log size " + std::to_string(header.log_size) +
+                                         " is not the " + std::to_string(m_range_log->size()) +
+                                         " leaves of the log so far");
+  }
+  if (root != header.log_root) {
+    return Status(Code::kCorruption,
+                  "log root differs from the root of the log over the stored results");
+  }
+  return Status::Ok();
+}
+
+Status ChainVerifier::CheckClaimedHead(const node::ChainHead& claimed) {
+  if (!m_failure.ok()) return m_failure;
+  if (claimed == m_previous) return Status::Ok();
+  m_failure = Status(
+      Code::kCorruption,
+      "head: the source claims height " + std::to_string(claimed.height) + " with block " +
+          Short(claimed.block_id) + "…, state root " + Short(claimed.state_root) + "…, log " +
+          std::to_string(claimed.log_size) + "/" + Short(claimed.log_root) + "…; block " +
+          std::to_string(m_previous.height) + " is " + Short(m_previous.block_id) +
+          "…, state root " + Short(m_previous.state_root) + "…, log " +
+          std::to_string(m_previous.log_size) + "/" + Short(m_previous.log_root) + "…");
+  return m_failure;
+}
+
+Status ChainVerifier::CompareStoredData(const storage::KvStore& stored) {
+  if (!m_failure.ok()) return m_failure;
+  if (!m_replay) return Status::Ok();
+  // The key families a block's commit writes (docs/spec/storage.md), each of which the replay
+  // writes the same way. Not compared: the validator's safety state and consensus WAL (its
+  // own, not derived from the chain), and the state versions (sv/, meta/indexes), which a
+  // folder upgraded from an older layout keeps only from the upgrade's height on.
+  struct Family {
+    std::string_view prefix;
+    bool exact;
+  };
+  for (Family family : {Family{"meta/genesis", true}, Family{"meta/head", true},
+                        Family{"blk/", false}, Family{"tx/", false}, Family{"log/", false},
+                        Family{"st/", false}, Family{"hist/", false}, Family{"time/", false}}) {
+    Status same = CompareKeys(stored, *m_replay_kv, family.prefix, family.exact);
+    if (!same.ok()) {
+      m_failure = Status(same.code(), "stored data: " + same.message());
+      return m_failure;
+    }
+  }
+  m_report.stored_data_compared = true;
+  return Status::Ok();
+}
+
+Status VerifyChain(ChainSource& source, ChainVerifier& verifier) {
+  const SourceRange& range = source.range();
+  if (range.last != 0 && range.first != verifier.next_height()) {
+    return Status(Code::kInvalidArgument, "the source starts at block " +
+                                              std::to_string(range.first) + ", the audit at " +
+                                              std::to_string(verifier.next_height()));
+  }
+  for (uint64_t height = range.first; height <= range.last; ++height) {
+    auto block = source.ReadBlock(height);
+    if (!block.ok()) {
+      std::string message = block.status().message();
+      std::string name = "block " + std::to_string(height) + ": ";
+      if (message.rfind(name, 0) != 0) message = name + message;  // an I/O error, say
+      return Status(block.status().code(), message);
+    }
+    COVALUE_RETURN_IF_ERROR(verifier.CheckBlock(*block));
+  }
+  if (range.claimed_head) COVALUE_RETURN_IF_ERROR(verifier.CheckClaimedHead(*range.claimed_head));
+  if (const storage::KvStore* stored = source.stored_kv()) {
+    COVALUE_RETURN_IF_ERROR(verifier.CompareStoredData(*stored));
+  }
+  return Status::Ok();
+}
+
+}  // namespace covalue::audit

@@ -1,0 +1,387 @@
+// The auditor's kit (node/audit/): a chain of four validators, certified by three, checked
+// with only the genesis as trust — every single-byte change of a stored block, a changed
+// certificate signature or result, a broken link, even a block the validators re-certified
+// with a wrong state root or time, stops the audit naming the block; a data folder is read
+// beside an open store and its state compared with the replay; bundles from block 1 and
+// ranges from a certified anchor pass, and damaged ones fail.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "node/audit/bundle.h"
+#include "node/audit/chain_verifier.h"
+#include "node/block_builder.h"
+#include "node/proofs_api.h"
+#include "node/storage/rocks_kv_store.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_support.h"
+
+using namespace covalue;
+using covalue::testing::DatasetRegisterTx;
+using covalue::testing::KeyFromLabel;
+
+namespace {
+
+// The test genesis with validators v0..v3; blocks proposed by v0 and certified by `signers`.
+class CertifiedChain {
+ public:
+  explicit CertifiedChain(storage::KvStore& kv) : m_store(kv) {
+    m_genesis = covalue::testing::TestGenesis();
+    m_genesis.validators.clear();
+    for (int i = 0; i < 4; ++i) {
+      m_keys.push_back(KeyFromLabel("v" + std::to_string(i)));
+      m_genesis.validators.push_back({"v" + std::to_string(i), m_keys.back().public_key()});
+    }
+    REQUIRE(m_store.Initialize(m_genesis).ok());
+  }
+  const ledger::Genesis& genesis() const { return m_genesis; }
+  node::ChainStore& store() { return m_store; }
+
+  consensus::CommitCertificate Certify(const ledger::BlockHeader& header,
+                                       std::vector<uint32_t> signers = {0, 1, 2}) const {
+    consensus::CommitCertificate certificate{header.height, 0, ledger::BlockId(header), {}};
+    for (uint32_t i : signers) {
+      certificate.signatures.push_back(
+          {i, consensus::SignVote(m_keys[i], m_genesis.chain_id, consensus::VoteType::kPrecommit,
+                                  header.height, 0, certificate.block_id)});
+    }
+    return certificate;
+  }
+  // Builds, certifies and commits the next block; returns it as stored.
+  ledger::Block Add(std::vector<ledger::Transaction> txs) {
+    m_time += 1000;
+    auto built =
+        node::BuildBlock(m_store, m_genesis, m_keys[0].public_key(), m_time, std::move(txs), {});
+    REQUIRE(built.ok());
+    auto certificate = Certify(built->block.header);
+    REQUIRE(node::CommitBuiltBlock(m_store, std::move(built).value(), certificate).ok());
+    auto stored = m_store.GetBlock(m_store.Head().height);
+    REQUIRE((stored.ok() && stored->has_value()));
+    return **stored;
+  }
+  // Five blocks: datasets of maker and analytics, one refused (already exists) in block 3.
+  std::vector<ledger::Block> AddFive() {
+    std::vector<ledger::Block> blocks;
+    const auto maker = KeyFromLabel("maker");
+    const auto analytics = KeyFromLabel("analytics");
+    blocks.push_back(Add({DatasetRegisterTx(maker, "telemetry", 100, 1)}));
+    blocks.push_back(Add({DatasetRegisterTx(analytics, "emissions", 100, 1),
+                          DatasetRegisterTx(maker, "presses", 100, 2)}));
+    blocks.push_back(Add({DatasetRegisterTx(maker, "telemetry", 100, 3)}));  // already exists
+    blocks.push_back(Add({DatasetRegisterTx(analytics, "routes", 100, 2)}));
+    blocks.push_back(Add({DatasetRegisterTx(maker, "lines", 100, 4)}));
+    return blocks;
+  }
+
+ private:
+  ledger::Genesis m_genesis;
+  std::vector<crypto::KeyPair> m_keys;
+  node::ChainStore m_store;
+  int64_t m_time = m_genesis.genesis_time_ms;
+};
+
+// Blocks held as bytes, as a data folder or a node would hand them over.
+class BytesSource final : public audit::ChainSource {
+ public:
+  explicit BytesSource(const std::vector<ledger::Block>& blocks) {
+    for (const auto& b : blocks) m_encoded.push_back(ledger::EncodeBlock(b));
+    m_range.last = m_encoded.size();
+  }
+  std::string Describe() const override { return "test blocks"; }
+  const audit::SourceRange& range() const override { return m_range; }
+  Result<ledger::Block> ReadBlock(uint64_t height) override {
+    return audit::DecodeBlockAt(height, m_encoded.at(height - 1));
+  }
+  std::vector<Bytes> m_encoded;
+  audit::SourceRange m_range;
+};
+
+// Verifies `source` from the genesis; returns the status and the report.
+std::pair<Status, audit::AuditReport> Verify(
+    audit::ChainSource& source, const ledger::Genesis& genesis,
+    std::optional<audit::RangeAnchor> anchor = std::nullopt) {
+  auto verifier = audit::ChainVerifier::Create(genesis, std::move(anchor));
+  REQUIRE(verifier.ok());
+  Status status = audit::VerifyChain(source, **verifier);
+  return {status, (*verifier)->report()};
+}
+
+bool NamesBlock(const Status& status, uint64_t height) {
+  return status.message().rfind("block " + std::to_string(height) + ": ", 0) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("a sound chain passes with the genesis alone; the report counts what was checked") {
+  storage::MemoryKvStore kv;
+  CertifiedChain chain(kv);
+  auto blocks = chain.AddFive();
+  BytesSource source(blocks);
+  source.m_range.claimed_head = chain.store().Head();
+  auto [status, report] = Verify(source, chain.genesis());
+  INFO(status.ToString());
+  REQUIRE(status.ok());
+  CHECK(report.first_height == 1);
+  CHECK(report.blocks == 5);
+  CHECK(report.transactions == 6);
+  CHECK(report.tx_signatures == 6);
+  CHECK(report.certificates == 5);
+  CHECK(report.certificate_signatures == 15);
+  CHECK(report.state_replayed);
+  CHECK(report.state_root == chain.store().Head().state_root);
+  CHECK(report.log_size == 6);
+  CHECK(report.log_root == chain.store().Head().log_root);
+  CHECK(report.genesis_hash == ledger::GenesisHash(chain.genesis()));
+  CHECK(blocks[2].results[0].code == Code::kAlreadyExists);  // a refused result is replayed too
+}
+
+TEST_CASE("every single-byte change of a stored block stops the audit at that block") {
+  storage::MemoryKvStore kv;
+  CertifiedChain chain(kv);
+  auto blocks = chain.AddFive();
+  BytesSource source(blocks);
+  const Bytes original = source.m_encoded[1];
+  for (size_t offset = 0; offset < original.size(); ++offset) {
+    source.m_encoded[1] = original;
+    source.m_encoded[1][offset] ^= 0x01;
+    auto [status, report] = Verify(source, chain.genesis());
+    INFO("offset " << offset << ": " << status.ToString());
+    REQUIRE(!status.ok());
+    REQUIRE(NamesBlock(status, 2));
+    CHECK(report.blocks == 1);
+  }
+}
+
+TEST_CASE("certificates: a changed signature, too few signers or an unknown validator fail") {
+  storage::MemoryKvStore kv;
+  CertifiedChain chain(kv);
+  auto blocks = chain.AddFive();
+  struct Case {
+    const char* name;
+    std::function<void(consensus::CommitCertificate&)> change;
+    const char* expected;
+  };
+  const std::vector<Case> cases = {
+      {"a signature's bit", [](auto& c) { c.signatures[1].signature[7] ^= 0x10; },
+       "does not verify"},
+      {"below quorum", [](auto& c) { c.signatures.pop_back(); }, "quorum is 3"},
+      {"unknown validator", [](auto& c) { c.signatures.back().validator_index = 9; },
+       "validator 9"},
+      {"another round", [](auto& c) { c.round = 1; }, "does not verify"},
+      {"another block", [](auto& c) { c.block_id[0] ^= 1; }, "another block id"},
+      {"signers repeated", [](auto& c) { c.signatures[1] = c.signatures[0]; }, "increasing order"},
+  };
+  for (const auto& c : cases) {
+    auto changed = blocks;
+    c.change(changed[3].certificate);
+    BytesSource source(changed);
+    auto [status, report] = Verify(source, chain.genesis());
+    INFO(c.name << ": " << status.ToString());
+    CHECK(NamesBlock(status, 4));
+    CHECK(status.message().find("commit certificate") != std::string::npos);
+    CHECK(status.message().find(c.expected) != std::string::npos);
+    CHECK(report.blocks == 3);
+  }
+}
+
+TEST_CASE("a stored result that is not the replay's names the block and the transaction") {
+  storage::MemoryKvStore kv;
+  CertifiedChain chain(kv);
+  auto blocks = chain.AddFive();
+  auto changed = blocks;
+  changed[1].results[1].message = "paid";
+  BytesSource source(changed);
+  auto [status, report] = Verify(source, chain.genesis());
+  INFO(status.ToString());
+  CHECK(NamesBlock(status, 2));
+  CHECK(status.message().find("result of transaction 1") != std::string::npos);
+  CHECK(status.message().find("the replay gives ok") != std::string::npos);
+
+  changed = blocks;
+  changed[2].results[0].code = Code::kOk;  // the refused duplicate made to look accepted
+  BytesSource refused(changed);
+  CHECK(NamesBlock(Verify(refused, chain.genesis()).first, 3));
+}
+
+TEST_CASE(
+    "links: a missing block, another chain's block, and blocks re-certified with a wrong time or "
+    "state") {
+  storage::MemoryKvStore kv;
+  CertifiedChain chain(kv);
+  auto blocks = chain.AddFive();
+
+  auto gap = blocks;
+  gap.erase(gap.begin() + 2);  // block 4 offered as block 3
+  BytesSource gap_source(gap);
+  Status status = Verify(gap_source, chain.genesis()).first;
+  CHECK(NamesBlock(status, 3));
+
+  // A quorum of validators that certifies a block does not make it right: the replay decides.
+  auto recertified = [&](int index, const std::function<void(ledger::BlockHeader&)>& change) {
+    auto changed = blocks;
+    change(changed[index].header);
+    changed[index].certificate = chain.Certify(changed[index].header);
+    BytesSource source(changed);
+    return Verify(source, chain.genesis()).first;
+  };
+  status = recertified(3, [](auto& h) { h.state_root[5] ^= 1; });
+  INFO(status.ToString());
+  CHECK(NamesBlock(status, 4));
+  CHECK(status.message().find("'state_root'") != std::string::npos);
+  status = recertified(3, [&](auto& h) { h.time_ms = blocks[2].header.time_ms; });
+  CHECK(NamesBlock(status, 4));
+  CHECK(status.message().find("is not after") != std::string::npos);
+  status = recertified(1, [](auto& h) { h.log_size += 1; });
+  CHECK(NamesBlock(status, 2));
+  status = recertified(0, [](auto& h) { h.previous_id[0] ^= 1; });
+  CHECK(NamesBlock(status, 1));
+  CHECK(status.message().find("the genesis") != std::string::npos);
+  status = recertified(2, [](auto& h) { h.proposer = KeyFromLabel("maker").public_key(); });
+  CHECK(status.message().find("proposer is not a validator") != std::string::npos);
+
+  // The same blocks under another genesis (another chain id): refused at block 1.
+  ledger::Genesis other = chain.genesis();
+  other.chain_id = "another-chain";
+  BytesSource source(blocks);
+  status = Verify(source, other).first;
+  CHECK(NamesBlock(status, 1));
+  CHECK(status.code() == Code::kWrongChain);
+}
+
+TEST_CASE("the head a source claims must be its last block") {
+  storage::MemoryKvStore kv;
+  CertifiedChain chain(kv);
+  auto blocks = chain.AddFive();
+  BytesSource source(blocks);
+  node::ChainHead claimed = chain.store().Head();
+  claimed.state_root[0] ^= 1;
+  source.m_range.claimed_head = claimed;
+  Status status = Verify(source, chain.genesis()).first;
+  CHECK(status.message().rfind("head: ", 0) == 0);
+}
+
+TEST_CASE("a data folder is audited read-only beside its open store, its stored data compared") {
+  covalue::testing::TempDir dir;
+  const std::string path = dir.Sub("db");
+  ledger::Genesis genesis;
+  {
+    auto kv = storage::RocksKvStore::Open(path);
+    REQUIRE(kv.ok());
+    CertifiedChain chain(**kv);
+    chain.AddFive();
+    genesis = chain.genesis();
+    // The writer still holds the folder's lock: the auditor opens it read-only beside it.
+    auto source = audit::DataFolderSource::Open(path, genesis);
+    REQUIRE(source.ok());
+    auto [status, report] = Verify(**source, genesis);
+    INFO(status.ToString());
+    CHECK(status.ok());
+    CHECK(report.blocks == 5);
+    CHECK(report.stored_data_compared);
+    // Read-only means read-only.
+    storage::RocksOptions read_only;
+    read_only.read_only = true;
+    auto reader = storage::RocksKvStore::Open(path, read_only);
+    REQUIRE(reader.ok());
+    storage::WriteBatch batch;
+    batch.Put(AsBytes("st/x"), AsBytes("y"));
+    CHECK((*reader)->Write(batch, true).code() == Code::kPermissionDenied);
+  }
+  ledger::Genesis other = genesis;
+  other.chain_id = "another-chain";
+  CHECK(audit::DataFolderSource::Open(path, other).status().code() == Code::kConflict);
+  CHECK(audit::DataFolderSource::Open(dir.Sub("nothing-here"), genesis).status().code() ==
+        Code::kNotFound);
+  REQUIRE(storage::RocksKvStore::Open(dir.Sub("empty")).ok());  // a store, but no chain in it
+  CHECK(audit::DataFolderSource::Open(dir.Sub("empty"), genesis).status().code() == Code::kNotFound);
+
+  // A state value changed behind the node's back: the chain still checks, the stored state
+  // does not.
+  {
+    auto kv = storage::RocksKvStore::Open(path);
+    REQUIRE(kv.ok());
+    storage::WriteBatch batch;
+    batch.Put(AsBytes("st/dataset/telemetry"), AsBytes("forged"));
+    REQUIRE((*kv)->Write(batch, true).ok());
+  }
+  auto source = audit::DataFolderSource::Open(path, genesis);
+  REQUIRE(source.ok());
+  auto [status, report] = Verify(**source, genesis);
+  INFO(status.ToString());
+  CHECK(status.message() ==
+        "stored data: the data folder's st/dataset/telemetry differs from the replay's");
+  CHECK(report.blocks == 5);
+}
+
+TEST_CASE("bundles: from block 1 with a full replay, from an anchor without, and damaged ones") {
+  covalue::testing::TempDir dir;
+  storage::MemoryKvStore kv;
+  CertifiedChain chain(kv);
+  auto blocks = chain.AddFive();
+  auto write = [&](const std::string& name, uint64_t from,
+                   const std::vector<ledger::Block>& source) {
+    audit::BundleInfo info{chain.genesis(), from, source.size(), std::nullopt};
+    if (from > 1) {
+      const ledger::Block& anchor = source[from - 2];
+      auto frontier = node::LogFrontier(chain.store(), anchor.header.log_size);
+      REQUIRE(frontier.ok());
+      info.anchor = audit::RangeAnchor{anchor.header, anchor.certificate, *frontier};
+    }
+    auto writer = audit::BundleWriter::Create(dir.Sub(name), info);
+    REQUIRE(writer.ok());
+    for (uint64_t h = from; h <= source.size(); ++h) REQUIRE((*writer)->Append(source[h - 1]).ok());
+    REQUIRE((*writer)->Finish().ok());
+    return dir.Sub(name);
+  };
+  auto verify = [&](const std::string& path) {
+    auto source = audit::BundleChainSource::Open(path);
+    REQUIRE(source.ok());
+    CHECK(ledger::GenesisHash((*source)->info().genesis) == ledger::GenesisHash(chain.genesis()));
+    return Verify(**source, chain.genesis(), (*source)->info().anchor);
+  };
+
+  auto [full, full_report] = verify(write("full.cvb", 1, blocks));
+  INFO(full.ToString());
+  CHECK(full.ok());
+  CHECK(full_report.state_replayed);
+  CHECK(full_report.blocks == 5);
+
+  auto [range, range_report] = verify(write("range.cvb", 3, blocks));
+  INFO(range.ToString());
+  CHECK(range.ok());
+  CHECK(!range_report.state_replayed);
+  CHECK(range_report.first_height == 3);
+  CHECK(range_report.blocks == 3);
+  CHECK(range_report.log_root == chain.store().Head().log_root);
+
+  // Without a replay, a changed result is still caught: the certified log root hashes it.
+  auto changed = blocks;
+  changed[3].results[0].message = "changed";
+  Status status = verify(write("changed.cvb", 3, changed)).first;
+  CHECK(NamesBlock(status, 4));
+  CHECK(status.message().find("log root") != std::string::npos);
+
+  // An anchor whose frontier does not give its certified log root.
+  audit::RangeAnchor anchor{blocks[1].header, blocks[1].certificate, {}};
+  CHECK(audit::ChainVerifier::Create(chain.genesis(), anchor)
+            .status()
+            .message()
+            .find("anchor block 2") == 0);
+
+  // Cut short, or with bytes after the last block.
+  std::string path = write("cut.cvb", 1, blocks);
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 10);
+  status = verify(path).first;
+  CHECK(NamesBlock(status, 5));
+  CHECK(status.message().find("ends") != std::string::npos);
+  path = write("long.cvb", 1, blocks);
+  std::ofstream(path, std::ios::app | std::ios::binary) << "x";
+  CHECK(NamesBlock(verify(path).first, 5));
+
+  std::ofstream(dir.Sub("not.cvb")) << "hello";
+  CHECK(audit::BundleChainSource::Open(dir.Sub("not.cvb")).status().code() == Code::kMalformed);
+  audit::BundleInfo bad{chain.genesis(), 2, 5, std::nullopt};  // from > 1 without an anchor
+  CHECK(audit::BundleWriter::Create(dir.Sub("bad.cvb"), bad).status().code() ==
+        Code::kInvalidArgument);
+}
