@@ -1,6 +1,8 @@
 #include "node/consensus_driver.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <functional>
 
 #include "common/log.h"
 
@@ -30,8 +32,7 @@ ConsensusDriver::ConsensusDriver(boost::asio::io_context& io, ChainStore& store,
                                  const ledger::Genesis& genesis, const crypto::KeyPair& key,
                                  const Clock& clock, PeerSender& peers,
                                  consensus::EngineConfig config, DriverHooks hooks)
-    : m_io(io),
-      m_strand(boost::asio::make_strand(io)),
+    : m_strand(boost::asio::make_strand(io)),
       m_store(store),
       m_mempool(mempool),
       m_genesis(genesis),
@@ -43,6 +44,9 @@ ConsensusDriver::ConsensusDriver(boost::asio::io_context& io, ChainStore& store,
 
 Status ConsensusDriver::Start() {
   COVALUE_ASSIGN_OR_RETURN(auto validators, consensus::ValidatorSet::Create(m_genesis.validators));
+  COVALUE_ASSIGN_OR_RETURN(auto claimants, consensus::ValidatorSet::Create(m_genesis.validators));
+  m_claims.assign(claimants.size(), 0);
+  m_validators.emplace(std::move(claimants));
   COVALUE_ASSIGN_OR_RETURN(auto safety, m_store.LoadSafetyState());
   uint64_t height = m_store.Head().height + 1;
   COVALUE_ASSIGN_OR_RETURN(auto wal, m_store.ReadConsensusWal(height));
@@ -79,6 +83,7 @@ void ConsensusDriver::Stop() {
 void ConsensusDriver::OnConsensusMessage(consensus::Message message) {
   boost::asio::post(m_strand, [this, message = std::move(message)] {
     if (m_stopped) return;
+    NoteHeightClaim(message);
     if (const auto* p = std::get_if<consensus::Proposal>(&message)) {
       // The proposal signs only the block id: make sure these bytes are the block that id
       // names before the engine keeps them (a peer could relay a signed proposal with
@@ -148,6 +153,35 @@ SyncResponse ConsensusDriver::AnswerSync(const SyncRequest& request) const {
   return response;
 }
 
+uint64_t PeersCommittedHeight(std::vector<uint64_t> claims, size_t f) {
+  if (claims.size() <= f) return 0;
+  // The (f+1)-th highest claim: more than f validators have reached it.
+  std::nth_element(claims.begin(), claims.begin() + static_cast<std::ptrdiff_t>(f), claims.end(),
+                   std::greater<>());
+  return claims[f] > 0 ? claims[f] - 1 : 0;
+}
+
+void ConsensusDriver::NoteHeightClaim(const consensus::Message& message) {
+  auto [height, validator] = std::visit(
+      [](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, consensus::Proposal>)
+          return std::pair{m.height, m.proposer};
+        else
+          return std::pair{m.height, m.validator};
+      },
+      message);
+  if (validator >= m_claims.size() || height <= m_claims[validator]) return;
+  const auto* proposal = std::get_if<consensus::Proposal>(&message);
+  Status verified = proposal != nullptr
+                        ? consensus::VerifyProposal(*proposal, *m_validators, m_genesis.chain_id)
+                        : consensus::VerifyVote(std::get<consensus::Vote>(message), *m_validators,
+                                                m_genesis.chain_id);
+  if (!verified.ok()) return;
+  m_claims[validator] = height;
+  m_peers_height.store(PeersCommittedHeight(m_claims, m_validators->MaxFaulty()));
+}
+
 ConsensusDriver::Counters ConsensusDriver::counters() const {
   std::lock_guard<std::mutex> lock(m_counters_mutex);
   return m_counters;
@@ -187,6 +221,10 @@ void ConsensusDriver::Run(std::vector<consensus::Action> actions) {
   }
   m_height.store(m_engine->height());
   m_round.store(m_engine->round());
+  if (!m_engine->idle() && m_timed_height != m_engine->height()) {
+    m_timed_height = m_engine->height();
+    m_height_started = std::chrono::steady_clock::now();
+  }
 }
 
 void ConsensusDriver::RecordInput(const consensus::Message& message) {
@@ -299,6 +337,11 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
   {
     std::lock_guard<std::mutex> lock(m_counters_mutex);
     ++m_counters.heights_committed;
+    m_counters.txs_committed += built.block.txs.size();
+  }
+  if (m_hooks.on_commit_latency && m_timed_height == commit.height) {
+    m_hooks.on_commit_latency(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_height_started).count());
   }
   Log(LogLevel::kInfo, "chain", "block committed",
       {{"height", std::to_string(commit.height)},

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <utility>
@@ -36,11 +37,18 @@ class PeerSender {
   virtual std::vector<crypto::PublicKey> ConnectedPeers() const = 0;
 };
 
+// The highest committed height that more than f validators show, from `claims` (per
+// validator: the latest height it sent a verified message for, 0 if none; a message for
+// height h shows h - 1 committed). With at most f faulty, one honest validator is there.
+uint64_t PeersCommittedHeight(std::vector<uint64_t> claims, size_t f);
+
 struct DriverHooks {
   // After a block is committed (on the strand).
   std::function<void(const ledger::Block& block)> on_committed;
   // A mempool transaction left out of a block this node built (expired, replay, ...).
   std::function<void(const Hash32& tx_id, const Status& reason)> on_rejected;
+  // Seconds from the start of a height's first round to its commit (for metrics; optional).
+  std::function<void(double seconds)> on_commit_latency;
 };
 
 class ConsensusDriver {
@@ -65,10 +73,14 @@ class ConsensusDriver {
     uint64_t heights_committed = 0;
     uint64_t blocks_synced = 0;
     uint64_t invalid_proposals = 0;
+    uint64_t txs_committed = 0;
   };
   Counters counters() const;
   uint64_t height() const { return m_height.load(); }
   uint32_t round() const { return m_round.load(); }
+  // The highest committed height that more than f validators have shown (a signed message for
+  // height h shows h - 1 committed): at least one honest validator is there. 0 until heard.
+  uint64_t peers_height() const { return m_peers_height.load(); }
 
  private:
   void Handle(const consensus::Event& event);
@@ -79,8 +91,10 @@ class ConsensusDriver {
   void RequestSync(uint64_t from_height);
   void RecordInput(const consensus::Message& message);
   void Schedule(const consensus::ScheduleTimeout& timeout);
+  // Raises the sender's claimed height if `message` is for a later height and its signature
+  // verifies (about one check per validator and height), and recomputes m_peers_height.
+  void NoteHeightClaim(const consensus::Message& message);
 
-  boost::asio::io_context& m_io;
   boost::asio::strand<boost::asio::io_context::executor_type> m_strand;
   ChainStore& m_store;
   Mempool& m_mempool;
@@ -101,7 +115,12 @@ class ConsensusDriver {
   uint64_t m_wal_entries = 0;
   bool m_stopped = false;
   Counters m_counters;
+  std::optional<consensus::ValidatorSet> m_validators;
+  std::vector<uint64_t> m_claims;  // per validator index: the highest height it spoke of
+  uint64_t m_timed_height = 0;     // the height whose rounds started at m_height_started
+  std::chrono::steady_clock::time_point m_height_started;
 
+  std::atomic<uint64_t> m_peers_height{0};
   std::atomic<uint64_t> m_height{0};
   std::atomic<uint32_t> m_round{0};
   mutable std::mutex m_counters_mutex;

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include "common/decimal.h"
 
 namespace covalue::api {
 
@@ -38,7 +39,8 @@ std::string Lower(std::string_view text) {
 
 Result<HttpResponse> HttpCall(const std::string& host, uint16_t port, const std::string& method,
                               const std::string& target, const std::string& body,
-                              std::chrono::milliseconds timeout) {
+                              std::chrono::milliseconds timeout,
+                              const std::vector<std::pair<std::string, std::string>>& headers) {
   const std::string where = host + ":" + std::to_string(port);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   auto timed_out = [&] {
@@ -89,6 +91,7 @@ Result<HttpResponse> HttpCall(const std::string& host, uint16_t port, const std:
   request.set(http::field::host, where);
   request.set(http::field::user_agent, "covalue");
   if (!body.empty()) request.set(http::field::content_type, "application/json");
+  for (const auto& [name, value] : headers) request.insert(name, value);
   request.body() = body;
   request.keep_alive(false);
   request.prepare_payload();
@@ -162,13 +165,9 @@ Result<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view address)
     if (host.find(':') != std::string_view::npos) return invalid("put an IPv6 host in brackets");
   }
   if (host.empty()) return invalid("missing host");
-  unsigned port = 0;
-  auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || error != std::errc() || end != port_text.data() + port_text.size() ||
-      port == 0 || port > 65535) {
-    return invalid("port must be 1-65535");
-  }
-  return std::make_pair(std::string(host), static_cast<uint16_t>(port));
+  std::optional<unsigned> port = ParseDecimal<unsigned>(port_text);
+  if (!port || *port == 0 || *port > 65535) return invalid("port must be 1-65535");
+  return std::make_pair(std::string(host), static_cast<uint16_t>(*port));
 }
 
 }  // namespace covalue::api

@@ -20,6 +20,7 @@
 
 #include "common/bytes.h"
 #include "common/log.h"
+#include "node/api/stream_buffer.h"
 
 namespace covalue::api {
 
@@ -63,6 +64,17 @@ Status ConvertRequest(http::request<http::string_body>& in, HttpRequest& out) {
   return Status::Ok();
 }
 
+// The status line, Server, Content-Type and the handler's own fields of `response`.
+template <class Body>
+void SetHeader(http::response<Body>& message, const HttpResponse& response) {
+  message.version(11);
+  bool valid = response.status >= 100 && response.status <= 999;
+  message.result(static_cast<unsigned>(valid ? response.status : 500));
+  message.set(http::field::server, "covalue");
+  message.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) message.insert(name, value);
+}
+
 }  // namespace
 
 namespace {
@@ -96,9 +108,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
 namespace {
 
-// One connection: reads a request, dispatches it, waits for the answer, writes it, repeats.
-// Everything but Deliver and Close runs on the connection's strand.
-class Session : public std::enable_shared_from_this<Session> {
+// One connection: reads a request, dispatches it, waits for the answer, writes it, repeats; or,
+// for a streamed answer, writes its header and then its chunks until it ends or the client
+// leaves. Everything but Deliver, Close, PostFlush and PostTask runs on the connection's strand.
+class Session : public StreamSink, public std::enable_shared_from_this<Session> {
  public:
   Session(std::shared_ptr<HttpServer::Impl> server, tcp::socket socket, bool registered)
       : m_server(std::move(server)), m_stream(std::move(socket)), m_registered(registered) {}
@@ -116,7 +129,7 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
   // Any thread.
-  void Close() {
+  void Close() override {
     net::post(m_stream.get_executor(), [self = shared_from_this()] { self->DoClose(); });
   }
   // Any thread: the answer to request number `generation`.
@@ -126,6 +139,16 @@ class Session : public std::enable_shared_from_this<Session> {
               [self = shared_from_this(), generation, r = std::move(response)]() mutable {
                 self->Write(generation, std::move(r));
               });
+  }
+  // Any thread: runs `task` on the strand unless the connection has closed by then.
+  void PostTask(std::function<void()> task) override {
+    if (m_server->m_stopping.load()) return;
+    net::post(m_stream.get_executor(), [self = shared_from_this(), t = std::move(task)] {
+      if (!self->m_closed) t();
+    });
+  }
+  void PostFlush() override {
+    PostTask([self = shared_from_this()] { self->Flush(false); });
   }
 
  private:
@@ -174,13 +197,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Write(uint64_t generation, HttpResponse response) {
     if (m_closed || !m_awaiting || generation != m_generation) return;
     m_awaiting = false;
+    if (response.stream) return WriteStreamHeader(std::move(response));
     m_response = {};
-    m_response.version(11);
-    bool valid = response.status >= 100 && response.status <= 999;
-    m_response.result(static_cast<unsigned>(valid ? response.status : 500));
-    m_response.set(http::field::server, "covalue");
-    m_response.set(http::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) m_response.insert(name, value);
+    SetHeader(m_response, response);
     m_response.body() = std::move(response.body);
     m_response.keep_alive(m_keep_alive);
     m_response.prepare_payload();
@@ -212,12 +231,80 @@ class Session : public std::enable_shared_from_this<Session> {
                              });
   }
 
+  // The status and headers of a streamed response; the body follows in chunks (Flush).
+  void WriteStreamHeader(HttpResponse response) {
+    m_keep_alive = false;
+    m_producer = std::move(response.stream);
+    m_stream_header.emplace();
+    SetHeader(*m_stream_header, response);
+    m_stream_header->keep_alive(false);
+    m_stream_header->chunked(true);
+    m_header_serializer.emplace(*m_stream_header);
+    m_stream.expires_after(m_server->m_options.read_timeout);
+    http::async_write_header(m_stream, *m_header_serializer,
+                             [self = shared_from_this()](beast::error_code ec, size_t) {
+                               if (ec) return self->DoClose();
+                               self->OpenStream();
+                             });
+  }
+
+  void OpenStream() {
+    m_stream.expires_never();
+    m_body = std::make_shared<StreamBuffer>(weak_from_this(),
+                                             m_server->m_options.max_stream_queue_bytes);
+    Drain();  // notices the client leaving; a streamed response never reads another request
+    ArmTick(m_producer->tick_interval());
+    m_producer->OnOpen(m_body);
+  }
+
+  // Sends what the producer has written: one chunk at a time, then the last chunk after End.
+  // `after_write`: called as a write completes (the producer hears OnDrained when all is sent).
+  void Flush(bool after_write) {
+    if (m_closed || m_sending_body || !m_body) return;
+    bool ending = m_body->Take(&m_sending);
+    if (!m_sending.empty()) {
+      m_sending_body = true;
+      m_stream.expires_after(m_server->m_options.read_timeout);
+      net::async_write(m_stream, http::make_chunk(net::buffer(m_sending)),
+                       [self = shared_from_this()](beast::error_code ec, size_t) {
+                         self->m_sending_body = false;
+                         self->m_body->Sent(self->m_sending.size());
+                         if (ec) return self->DoClose();
+                         self->m_stream.expires_never();
+                         self->Flush(true);
+                       });
+    } else if (ending) {
+      m_sending_body = true;  // nothing is sent after the last chunk
+      m_stream.expires_after(m_server->m_options.read_timeout);
+      // Closing at once resets nothing: the pending read has taken whatever the client sent.
+      net::async_write(m_stream, http::make_chunk_last(),
+                       [self = shared_from_this()](beast::error_code, size_t) { self->DoClose(); });
+    } else if (after_write && m_producer) {
+      m_producer->OnDrained();
+    }
+  }
+
+  // Calls the producer's OnTick every `interval`.
+  void ArmTick(std::chrono::milliseconds interval) {
+    if (interval.count() <= 0) return;
+    if (!m_tick) m_tick.emplace(m_stream.get_executor());
+    m_tick->expires_after(interval);
+    m_tick->async_wait([self = shared_from_this(), interval](beast::error_code ec) {
+      if (ec || self->m_closed || !self->m_producer) return;
+      self->m_producer->OnTick();
+      self->ArmTick(interval);
+    });
+  }
+
   void DoClose() {
     if (m_closed) return;
     m_closed = true;
     beast::error_code ignored;
     m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     m_stream.close();
+    if (m_tick) m_tick->cancel();
+    if (m_body) m_body->MarkClosed();
+    if (auto producer = std::move(m_producer)) producer->OnClosed();
   }
 
   static constexpr size_t kMaxDrainBytes = 64 << 20;
@@ -235,6 +322,14 @@ class Session : public std::enable_shared_from_this<Session> {
   bool m_closed = false;
   std::array<char, 4096> m_discard{};
   size_t m_drained = 0;
+  // A streamed response: its producer (until closed), header, body and heartbeat timer.
+  std::shared_ptr<StreamProducer> m_producer;
+  std::optional<http::response<http::empty_body>> m_stream_header;
+  std::optional<http::response_serializer<http::empty_body>> m_header_serializer;
+  std::shared_ptr<StreamBuffer> m_body;
+  std::string m_sending;  // the chunk being written
+  bool m_sending_body = false;
+  std::optional<net::steady_timer> m_tick;
 };
 
 // The state behind one request's Responder copies: answers at most once, and answers 500 if

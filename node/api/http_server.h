@@ -1,9 +1,10 @@
 // The generic HTTP/1.1 layer under the node's JSON API (Boost.Beast): routing by method and path
-// pattern, body/header limits, JSON error bodies, and responses that may arrive later from any
-// thread. Knows nothing about the ledger. HttpServer owns its acceptor and sessions; the Router is
-// moved in and never changes afterwards. Thread-safe: HttpServer::Stop(), port(), and every
-// Responder. Handlers run on their connection's strand; if the io_context runs on several threads,
-// handlers for different connections run concurrently and must be thread-safe.
+// pattern, body/header limits, JSON error bodies, responses that may arrive later from any
+// thread, and streamed responses (server-sent events) with a bounded send queue. Knows nothing
+// about the ledger. HttpServer owns its acceptor and sessions; the Router is moved in and never
+// changes afterwards. Thread-safe: HttpServer::Stop(), port(), every Responder and every
+// ResponseStream. Handlers run on their connection's strand; if the io_context runs on several
+// threads, handlers for different connections run concurrently and must be thread-safe.
 #pragma once
 
 #include <chrono>
@@ -33,6 +34,49 @@ struct HttpServerOptions {
   // close after it. Waiting for a handler's answer is not limited.
   std::chrono::milliseconds read_timeout{10000};
   size_t max_connections = 256;  // beyond it a new connection gets 503 unavailable and is closed
+  // Most bytes of a streamed response waiting to be sent; a Write beyond it drops the connection.
+  size_t max_stream_queue_bytes = 1 << 20;
+};
+
+// The body of a streamed response, sent with chunked transfer encoding in the order written.
+// At most HttpServerOptions::max_stream_queue_bytes may wait unsent: a Write beyond that closes
+// the connection — a client that does not read is dropped, never buffered for without bound; so
+// does a chunk the socket does not take within read_timeout. A writer that wants to keep its
+// client paces itself with queued_bytes() and StreamProducer::OnDrained. A streamed response
+// always ends its connection (and holds one of max_connections while open). Thread-safe.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Queues `chunk` (empty chunks are ignored). false, queueing nothing, once the stream is closed
+  // or ending, and when the queue would exceed its limit — the connection is then closed.
+  virtual bool Write(std::string chunk) = 0;
+  // Ends the body once what is queued has been sent, then closes the connection.
+  virtual void End() = 0;
+  // Runs `task` on the connection's strand, one at a time with the producer's callbacks; it is
+  // dropped if the stream closes first.
+  virtual void Post(std::function<void()> task) = 0;
+  // Bytes written and not yet sent.
+  virtual size_t queued_bytes() const = 0;
+  // The client went away, a write failed or overflowed, End() was called, or the server stops.
+  virtual bool closed() const = 0;
+};
+
+// What a handler that streams implements and sets as HttpResponse::stream. Its callbacks run on
+// the connection's strand, one at a time; a producer that is also called from other threads
+// (to write) guards its own state.
+class StreamProducer {
+ public:
+  virtual ~StreamProducer() = default;
+  // The status and headers are sent: from now on write the body to `stream`.
+  virtual void OnOpen(std::shared_ptr<ResponseStream> stream) = 0;
+  // Everything queued so far has been sent.
+  virtual void OnDrained() {}
+  // Every tick_interval() while the stream is open, if that is positive (for heartbeats).
+  virtual void OnTick() {}
+  virtual std::chrono::milliseconds tick_interval() const { return std::chrono::milliseconds(0); }
+  // The stream has closed, for whatever reason (also when the client left before OnOpen); the
+  // last callback, not made if the io_context stops running first. Writes fail from now on.
+  virtual void OnClosed() {}
 };
 
 class HttpServer {

@@ -18,6 +18,7 @@
 
 #include "node/api/http_client.h"
 #include "node/api/http_server.h"
+#include "tests/support/http_test_server.h"
 
 namespace covalue::api {
 namespace {
@@ -30,40 +31,7 @@ using namespace std::chrono_literals;
 
 constexpr auto kGenerous = 10s;
 
-// A server running on its own thread; stops and joins on destruction.
-class TestServer {
- public:
-  explicit TestServer(Router router, HttpServerOptions options = {}) {
-    m_server = std::make_unique<HttpServer>(m_io, std::move(options), std::move(router));
-    Status started = m_server->Start();
-    REQUIRE(started.ok());
-    m_thread = std::thread([this] { m_io.run(); });
-  }
-  ~TestServer() {
-    m_server->Stop();
-    m_io.stop();
-    if (m_thread.joinable()) m_thread.join();
-  }
-  uint16_t port() const { return m_server->port(); }
-  HttpServer& server() { return *m_server; }
-  // Joins the io thread if run() returns by itself within `within`.
-  bool RunReturnsWithin(std::chrono::milliseconds within) {
-    auto joined = std::async(std::launch::async, [this] { m_thread.join(); });
-    if (joined.wait_for(within) == std::future_status::ready) return true;
-    m_io.stop();  // fail rather than hang
-    return false;
-  }
-
-  Result<HttpResponse> Call(const std::string& method, const std::string& target,
-                            const std::string& body = "") {
-    return HttpCall("127.0.0.1", port(), method, target, body, kGenerous);
-  }
-
- private:
-  net::io_context m_io;
-  std::unique_ptr<HttpServer> m_server;
-  std::thread m_thread;
-};
+using covalue::testing::TestServer;
 
 // A raw client connection for what HttpCall cannot do: garbage bytes, keep-alive.
 class RawConnection {
