@@ -1,38 +1,24 @@
 #include "node/chain_store.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "codec/reader.h"
 #include "codec/writer.h"
 #include "contracts/member_record.h"
+#include "node/store_keys.h"
 
 namespace covalue::node {
 namespace {
+
+using keys::AppendBigEndian;
+using keys::Key;
+using keys::ReadBigEndian;
 
 // Key layout (docs/spec/storage.md). Heights and indexes in keys are big-endian so that
 // the bytewise key order is numeric order.
 constexpr std::string_view kHeadKey = "meta/head";
 constexpr std::string_view kGenesisKey = "meta/genesis";
 constexpr std::string_view kSafetyKey = "meta/safety";
-
-void AppendBigEndian(Bytes& out, uint64_t v, int width) {
-  for (int i = width - 1; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-
-uint64_t ReadBigEndian(ByteView in, size_t offset, int width) {
-  uint64_t v = 0;
-  for (int i = 0; i < width; ++i) v = v << 8 | in[offset + i];
-  return v;
-}
-
-// prefix ‖ rest, allocated once.
-Bytes Key(std::string_view prefix, ByteView rest = {}) {
-  Bytes key(prefix.size() + rest.size());
-  std::memcpy(key.data(), prefix.data(), prefix.size());
-  if (!rest.empty()) std::memcpy(key.data() + prefix.size(), rest.data(), rest.size());
-  return key;
-}
 
 Bytes BlockKey(uint64_t height) {
   Bytes key = Key("blk/");
@@ -56,13 +42,6 @@ Bytes WalKey(uint64_t height, uint64_t sequence) {
   Bytes key = Key("wal/");
   AppendBigEndian(key, height, 8);
   AppendBigEndian(key, sequence, 8);
-  return key;
-}
-
-// hist/<entity> 0x00 <u64 height> <u32 index>; entities never contain 0x00.
-Bytes HistoryPrefix(std::string_view entity) {
-  Bytes key = Key("hist/", AsBytes(entity));
-  key.push_back(0);
   return key;
 }
 
@@ -107,6 +86,13 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
     ChainHead head;
     Status decoded = DecodeHead(*head_bytes, &head);
     if (!decoded.ok()) return Corrupt("head", decoded);
+    // A folder written before the indexes of node/chain_indexes.h is upgraded once.
+    COVALUE_ASSIGN_OR_RETURN(auto versions_from, indexes::ReadIndexMeta(m_kv));
+    if (!versions_from) {
+      COVALUE_RETURN_IF_ERROR(indexes::UpgradeFolder(m_kv, head.height));
+      versions_from = head.height;
+    }
+    m_versions_from = *versions_from;
     // WAL entries continue after the last one written before the restart.
     auto wal = m_kv.NewIterator();
     for (wal->Seek(Key("wal/")); wal->Valid(); wal->Next()) {
@@ -131,6 +117,8 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
   head.log_root = crypto::MerkleEmptyRoot();
   storage::WriteBatch batch;
   for (const auto& [key, value] : state.changes()) batch.Put(StateKey(key), *value);
+  indexes::AddStateVersions(batch, 0, state.changes());
+  indexes::PutIndexMeta(batch, 0);
   batch.Put(Key(kGenesisKey), genesis_hash);
   batch.Put(Key(kHeadKey), EncodeHead(head));
   COVALUE_RETURN_IF_ERROR(m_kv.Write(batch, /*sync=*/true));
@@ -164,28 +152,35 @@ Result<std::optional<TxLocation>> ChainStore::FindTx(const Hash32& tx_id) const 
 }
 
 Result<std::vector<HistoryEntry>> ChainStore::History(std::string_view entity,
-                                                      uint64_t from_height,
-                                                      uint32_t from_index, size_t limit) const {
-  Bytes prefix = HistoryPrefix(entity);
-  Bytes start = prefix;
-  AppendBigEndian(start, from_height, 8);
-  AppendBigEndian(start, from_index, 4);
-  std::vector<HistoryEntry> entries;
-  auto it = m_kv.NewIterator();
-  for (it->Seek(start); it->Valid() && entries.size() < limit; it->Next()) {
-    ByteView key = it->key();
-    if (key.size() != prefix.size() + 12 || !std::equal(prefix.begin(), prefix.end(), key.begin())) {
-      break;
-    }
-    HistoryEntry entry;
-    entry.height = ReadBigEndian(key, prefix.size(), 8);
-    entry.index = static_cast<uint32_t>(ReadBigEndian(key, prefix.size() + 8, 4));
-    if (it->value().size() != 32) return Status(Code::kCorruption, "history entry");
-    std::copy(it->value().begin(), it->value().end(), entry.tx_id.begin());
-    entries.push_back(entry);
+                                                      uint64_t from_height, uint32_t from_index,
+                                                      size_t limit, uint64_t to_height) const {
+  return indexes::ReadHistory(m_kv, entity, from_height, from_index, to_height, limit);
+}
+
+Result<uint64_t> ChainStore::FirstHeightAtOrAfter(int64_t time_ms) const {
+  uint64_t next = Head().height + 1;  // read first: a block committed meanwhile is indexed
+  COVALUE_ASSIGN_OR_RETURN(auto height, indexes::FirstHeightAtOrAfter(m_kv, time_ms));
+  return height ? std::min(*height, next) : next;
+}
+
+Status ChainStore::CheckAsOf(uint64_t height) const {
+  if (height < m_versions_from) {
+    return Status(Code::kFailedPrecondition,
+                  "state as of a past height is kept from height " +
+                      std::to_string(m_versions_from) +
+                      " on (this data folder was written before versioned state)");
   }
-  COVALUE_RETURN_IF_ERROR(it->status());
-  return entries;
+  uint64_t head = Head().height;
+  if (height > head) {
+    return Status(Code::kInvalidArgument, "no state as of height " + std::to_string(height) +
+                                              ": the head is at height " + std::to_string(head));
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<Bytes>> ChainStore::GetAsOf(std::string_view key, uint64_t height) const {
+  COVALUE_RETURN_IF_ERROR(CheckAsOf(height));
+  return indexes::ReadStateAsOf(m_kv, key, height);
 }
 
 Result<std::optional<Bytes>> ChainStore::Get(std::string_view key) const {
@@ -260,13 +255,8 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
     location.U64(header.height);
     location.U32(i);
     batch.Put(TxKey(executed.tx_id), location.bytes());
-    for (const auto& entity : executed.outcome.entities) {
-      Bytes key = HistoryPrefix(entity);
-      AppendBigEndian(key, header.height, 8);
-      AppendBigEndian(key, i, 4);
-      batch.Put(key, executed.tx_id);
-    }
   }
+  indexes::AddBlockIndexes(batch, header, execution);
   for (const auto& node : new_log_nodes) batch.Put(LogNodeKey(node.level, node.index), node.hash);
   for (const auto& [key, value] : execution.changes) {
     if (value) {

@@ -1,9 +1,11 @@
 // ChainStore: the chain as it lies in a KvStore (key layout: docs/spec/storage.md) —
-// blocks, the transaction index, the Merkle log's nodes, the state, the history index and
-// the head. A block and everything it changes are written in ONE synced batch, so after a
-// crash the store holds whole blocks only. It borrows the KvStore, which must outlive it.
+// blocks, the transaction index, the Merkle log's nodes, the state, the head, and the
+// indexes of node/chain_indexes.h (history, block times, versioned state). A block and
+// everything it changes are written in ONE synced batch, so after a crash the store holds
+// whole blocks only. It borrows the KvStore, which must outlive it.
 // Thread-safety: reads may run on any thread at once; Initialize and CommitBlock must be
-// called from one thread at a time (the node's chain strand). The cached head is guarded.
+// called from one thread at a time (the node's chain strand), Initialize before any read.
+// The cached head is guarded.
 #pragma once
 
 #include <mutex>
@@ -17,6 +19,7 @@
 #include "crypto/merkle.h"
 #include "ledger/block.h"
 #include "ledger/genesis.h"
+#include "node/chain_indexes.h"
 #include "node/storage/kv_store.h"
 
 namespace covalue::node {
@@ -36,12 +39,6 @@ struct TxLocation {
   uint32_t index = 0;
 };
 
-struct HistoryEntry {
-  uint64_t height = 0;
-  uint32_t index = 0;
-  Hash32 tx_id{};
-};
-
 class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeReader {
  public:
   explicit ChainStore(storage::KvStore& kv) : m_kv(kv) {}
@@ -54,9 +51,20 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   Result<std::optional<ledger::Block>> GetBlock(uint64_t height) const;
   Result<std::optional<TxLocation>> FindTx(const Hash32& tx_id) const;
   // Entries for `entity` ("dataset/telemetry") from position (from_height, from_index)
-  // on, oldest first, at most `limit`.
+  // on, up to height `to_height`, oldest first, at most `limit`.
   Result<std::vector<HistoryEntry>> History(std::string_view entity, uint64_t from_height,
-                                            uint32_t from_index, size_t limit) const;
+                                            uint32_t from_index, size_t limit,
+                                            uint64_t to_height = UINT64_MAX) const;
+  // The height of the first block whose time is at or after `time_ms`; the head height + 1
+  // if there is none yet.
+  Result<uint64_t> FirstHeightAtOrAfter(int64_t time_ms) const;
+
+  // The state as it stood after block `height` (versioned state). kFailedPrecondition below
+  // the height versions start at (a folder written before them keeps versions from the head
+  // it had when first opened by a node that keeps them), kInvalidArgument above the head.
+  Status CheckAsOf(uint64_t height) const;
+  Result<std::optional<Bytes>> GetAsOf(std::string_view key, uint64_t height) const;
+  uint64_t state_versions_from() const { return m_versions_from; }
 
   // LedgerReader: committed state and transaction ids.
   Result<std::optional<Bytes>> Get(std::string_view key) const override;
@@ -75,7 +83,8 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   Result<std::vector<Bytes>> ReadConsensusWal(uint64_t height) const;
 
   // Writes `block` (which must extend the head), its transaction index, the log nodes it
-  // adds, the state changes and history entries in one synced batch, then moves the head.
+  // adds, the state changes and the indexes (history, block time, state versions) in one
+  // synced batch, then moves the head.
   Status CommitBlock(const ledger::Block& block, const contracts::BlockExecution& execution,
                      const std::vector<crypto::MerkleNode>& new_log_nodes);
 
@@ -84,6 +93,7 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   mutable std::mutex m_head_mutex;
   ChainHead m_head;
   uint64_t m_wal_sequence = 0;  // next WAL entry number (only the consensus strand appends)
+  uint64_t m_versions_from = 0;  // set by Initialize: state versions are kept from here on
 };
 
 }  // namespace covalue::node
