@@ -22,21 +22,31 @@ const char* LevelName(LogLevel level) {
   return "info";
 }
 
-// Quotes a value that contains a space, a quote or '=' so lines stay parseable.
+// Quotes a value that is empty or holds a space, a quote, '=' or a control character, so
+// lines stay parseable; control characters other than newline become \u00XX.
 void AppendValue(std::string& line, std::string_view value) {
-  bool quote = value.empty() || value.find_first_of(" \"=\n") != std::string_view::npos;
+  bool quote = value.empty();
+  for (char c : value) {
+    quote = quote || c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20;
+  }
   if (!quote) {
     line += value;
     return;
   }
   line += '"';
   for (char c : value) {
-    if (c == '"' || c == '\\') line += '\\';
-    if (c == '\n') {
+    if (c == '"' || c == '\\') {
+      line += '\\';
+      line += c;
+    } else if (c == '\n') {
       line += "\\n";
-      continue;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned>(c));
+      line += escaped;
+    } else {
+      line += c;
     }
-    line += c;
   }
   line += '"';
 }
@@ -68,12 +78,13 @@ void Log(LogLevel level, std::string_view component, std::string_view message,
   std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                 static_cast<int>(millis % 1000));
-  std::string line = stamp;
-  line += ' ';
+  std::string line = "ts=";
+  line += stamp;
+  line += " level=";
   line += LevelName(level);
-  line += ' ';
-  line += component;
-  line += ' ';
+  line += " component=";
+  AppendValue(line, component);
+  line += " msg=";
   AppendValue(line, message);
   for (const auto& [key, value] : fields) {
     line += ' ';

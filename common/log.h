@@ -1,6 +1,9 @@
-// Structured logging: one line per event, "ts level component message key=value ...",
-// to stderr. The level is process-wide. Thread-safe: lines from different threads never
-// interleave. Never pass secrets (private keys, tokens, passphrases) as fields.
+// Structured logging: one logfmt line per event to stderr,
+//   ts=2026-05-01T12:00:00.123Z level=info component=chain msg="block committed" height=12
+// (values with a space, '"', '=' or a control character quoted, with \" \\ \n escapes), so
+// every line parses as key=value pairs (docs/operations.md §Logs). The level is process-wide
+// (the config's log_level). Thread-safe: lines from different threads never interleave. Never
+// pass secrets (private keys, tokens, passphrases) as fields.
 #pragma once
 
 #include <initializer_list>

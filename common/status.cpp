@@ -43,6 +43,8 @@ constexpr std::array kCodes = {
     CodeEntry{Code::kUnavailable, "unavailable"},
     CodeEntry{Code::kTimeout, "timeout"},
     CodeEntry{Code::kPermissionDenied, "permission_denied"},
+    CodeEntry{Code::kUnauthenticated, "unauthenticated"},
+    CodeEntry{Code::kRateLimited, "rate_limited"},
 };
 
 }  // namespace

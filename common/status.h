@@ -51,6 +51,8 @@ enum class Code : uint16_t {
   kUnavailable = 33,
   kTimeout = 34,
   kPermissionDenied = 35,
+  kUnauthenticated = 36,     // an API request without a valid token
+  kRateLimited = 37,         // an API token over its rate limit
 };
 
 // The stable, snake_case name of a code ("bad_signature"); "unknown" for a value that is

@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "crypto/keys.h"
+#include "node/api/auth.h"
 
 namespace covalue::node {
 
@@ -19,6 +20,13 @@ struct PeerConfig {
   crypto::PublicKey key{};
   std::string host;
   uint16_t port = 0;
+};
+
+// Who may use the API (docs/operations.md §Tokens).
+enum class ApiAuth {
+  kDefault,  // unset: tokens if any are listed; else open only if the API listens on loopback
+  kTokens,   // "tokens": a token from api_tokens on every request but /healthz and /readyz
+  kNone,     // "none": no tokens at all — only when the config says so
 };
 
 struct NodeConfig {
@@ -42,10 +50,22 @@ struct NodeConfig {
   uint64_t mempool_max_txs = 50000;
   uint64_t mempool_max_bytes = 256ull << 20;
   uint64_t api_max_body_bytes = 1ull << 20;
+  uint64_t api_max_header_bytes = 16ull << 10;  // request line and header fields
+  uint64_t api_max_connections = 256;
+  ApiAuth api_auth = ApiAuth::kDefault;
+  std::vector<api::ApiTokenSpec> api_tokens;  // hashes only, never the tokens
+  // The member key this node signs with for admin clients (POST /v1/admin/sign-and-submit);
+  // empty: it signs for nobody.
+  std::string member_key_file;
   std::string log_level = "info";
 
+  // True if API requests (but /healthz and /readyz) need a token (api_auth resolved).
+  bool ApiRequiresTokens() const;
   Status Validate() const;
 };
+
+// True for an address only this machine can reach: 127.0.0.0/8, ::1, "localhost".
+bool IsLoopbackAddress(const std::string& address);
 
 // Reads and validates a config file.
 Result<NodeConfig> LoadNodeConfig(const std::string& path);

@@ -2,10 +2,13 @@
 
 #include <filesystem>
 
+#include "ledger/identifiers.h"
+#include "node/api/auth.h"
+#include "node/config.h"
 #include "node/genesis_file.h"
 #include "node/json_fields.h"
 #include "node/key_file.h"
-#include "ledger/identifiers.h"
+#include "node/token_file.h"
 
 namespace covalue::node {
 namespace fs = std::filesystem;
@@ -20,6 +23,7 @@ struct NodeDescription {
   std::string p2p_address = "127.0.0.1";  // where it listens
   std::string host = "127.0.0.1";         // where others dial it
   uint64_t p2p_port = 0;
+  std::string member;                     // the member whose key it may sign with, if any
   std::string key_hex;                    // filled in by InitNetwork
 };
 
@@ -40,6 +44,7 @@ Result<NodeDescription> ParseNode(const Json& json) {
   COVALUE_ASSIGN_OR_RETURN(node.p2p_address, StringField(json, "p2p_address", node.p2p_address));
   COVALUE_ASSIGN_OR_RETURN(node.host, StringField(json, "host", node.p2p_address));
   COVALUE_ASSIGN_OR_RETURN(node.p2p_port, UintField(json, "p2p_port"));
+  COVALUE_ASSIGN_OR_RETURN(node.member, StringField(json, "member", ""));
   for (uint64_t port : {node.api_port, node.p2p_port}) {
     if (port == 0 || port > 65535) {
       return Status(Code::kInvalidArgument,
@@ -47,6 +52,30 @@ Result<NodeDescription> ParseNode(const Json& json) {
     }
   }
   return node;
+}
+
+// "api_auth" of the description, or by default "none" for a network whose nodes all serve
+// their API on loopback (a development network on one machine) and "tokens" otherwise.
+Result<std::string> NetworkApiAuth(const Json& description,
+                                   const std::vector<NodeDescription>& nodes) {
+  if (description.contains("api_auth")) {
+    COVALUE_ASSIGN_OR_RETURN(std::string mode, StringField(description, "api_auth"));
+    if (mode != "tokens" && mode != "none") {
+      return Status(Code::kInvalidArgument, "description: api_auth must be \"tokens\" or \"none\"");
+    }
+    return mode;
+  }
+  for (const auto& node : nodes) {
+    if (!IsLoopbackAddress(node.api_address)) return std::string("tokens");
+  }
+  return std::string("none");
+}
+
+// A new admin token for the node in `dir`, written to dir/admin.token (0600); its config entry.
+Result<Json> NewAdminToken(const fs::path& dir) {
+  std::string token = api::NewApiToken();
+  COVALUE_RETURN_IF_ERROR(WriteTokenFile((dir / "admin.token").string(), token));
+  return Json{{"name", "admin"}, {"role", "admin"}, {"sha256", ToHex(api::ApiTokenHash(token))}};
 }
 
 }  // namespace
@@ -89,6 +118,12 @@ Status InitNetwork(const NetworkInitOptions& options) {
   std::vector<NodeDescription> nodes;
   for (const auto& n : description["nodes"]) {
     COVALUE_ASSIGN_OR_RETURN(auto node, ParseNode(n));
+    bool known = node.member.empty();
+    for (const auto& m : genesis["members"]) known = known || m["id"] == node.member;
+    if (!known) {
+      return Status(Code::kInvalidArgument,
+                    "node '" + node.name + "': member '" + node.member + "' is not a member");
+    }
     fs::path dir = fs::path(options.out_dir) / node.name;
     fs::create_directories(dir, ec);
     if (ec) return Status(Code::kIoError, "cannot create " + dir.string());
@@ -98,6 +133,7 @@ Status InitNetwork(const NetworkInitOptions& options) {
     if (node.validator) genesis["validators"].push_back({{"name", node.name}, {"key", node.key_hex}});
     nodes.push_back(std::move(node));
   }
+  COVALUE_ASSIGN_OR_RETURN(std::string api_auth, NetworkApiAuth(description, nodes));
   // Each node's config lists every other node as a peer (a full mesh).
   for (const auto& node : nodes) {
     Json peers = Json::array();
@@ -119,6 +155,10 @@ Status InitNetwork(const NetworkInitOptions& options) {
       for (const auto& [k, v] : description["consensus"].items()) config[k] = v;
     }
     fs::path dir = fs::path(options.out_dir) / node.name;
+    COVALUE_ASSIGN_OR_RETURN(Json admin_token, NewAdminToken(dir));
+    config["api_auth"] = api_auth;
+    config["api_tokens"] = Json::array({admin_token});
+    if (!node.member.empty()) config["member_key_file"] = "../keys/" + node.member + ".key";
     COVALUE_RETURN_IF_ERROR(WriteJsonFile((dir / "config.json").string(), config));
   }
   // Validate by parsing back exactly what the nodes will read.

@@ -72,8 +72,10 @@ int HttpStatusFor(Code code) {
     case Code::kCapExceeded:
     case Code::kRevoked:
     case Code::kOutOfWindow: return 409;
+    case Code::kUnauthenticated: return 401;
     case Code::kForbidden:
     case Code::kPermissionDenied: return 403;
+    case Code::kRateLimited: return 429;
     case Code::kMempoolFull:
     case Code::kUnavailable: return 503;
     case Code::kTimeout: return 504;
@@ -94,8 +96,12 @@ HttpResponse ErrorResponse(const Status& status) {
 }
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
-  Route route{std::move(method), {}, std::move(handler)};
-  for (std::string_view segment : Split(pattern, '/')) route.segments.emplace_back(segment);
+  Route route{std::move(method), {}, "/", std::move(handler)};
+  for (std::string_view segment : Split(pattern, '/')) {
+    if (!route.segments.empty()) route.pattern += '/';
+    route.segments.emplace_back(segment);
+    route.pattern += segment;
+  }
   m_routes.push_back(std::move(route));
 }
 
@@ -107,6 +113,7 @@ void Router::Dispatch(HttpRequest& request, const Responder& respond) const {
     segments.push_back(std::move(*decoded));
   }
   const Route* best = nullptr;
+  const Route* same_path = nullptr;  // a route whose path matches, for a 405's route label
   std::vector<bool> best_rank;  // true where the pattern has a literal; more literals earlier win
   std::vector<std::string> allowed;  // methods of the routes whose path matches
   for (const Route& route : m_routes) {
@@ -122,6 +129,7 @@ void Router::Dispatch(HttpRequest& request, const Responder& respond) const {
       if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) {
         allowed.push_back(route.method);
       }
+      if (same_path == nullptr) same_path = &route;
       continue;
     }
     if (best == nullptr || rank > best_rank) {
@@ -129,23 +137,30 @@ void Router::Dispatch(HttpRequest& request, const Responder& respond) const {
       best_rank = std::move(rank);
     }
   }
-  if (best == nullptr && !allowed.empty()) {
+  if (best != nullptr) {
+    for (size_t i = 0; i < segments.size(); ++i) {
+      const std::string& pattern = best->segments[i];
+      if (IsCapture(pattern)) request.params[pattern.substr(1, pattern.size() - 2)] = segments[i];
+    }
+  }
+  request.segments = std::move(segments);
+  request.route = best != nullptr ? best->pattern : same_path != nullptr ? same_path->pattern : "";
+
+  auto dispatch = [&](const Responder& answer) {
+    if (best != nullptr) return best->handler(request, answer);
+    if (allowed.empty()) {
+      return answer(ErrorResponse({Code::kNotFound, "no route for " + request.path}));
+    }
     HttpResponse response = JsonResponse(
         405, {{"code", "method_not_allowed"},
               {"message", request.method + " is not allowed on " + request.path}});
     std::string allow;
     for (const std::string& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
     response.headers.emplace_back("Allow", allow);
-    return respond(std::move(response));
-  }
-  if (best == nullptr) {
-    return respond(ErrorResponse({Code::kNotFound, "no route for " + request.path}));
-  }
-  for (size_t i = 0; i < segments.size(); ++i) {
-    const std::string& pattern = best->segments[i];
-    if (IsCapture(pattern)) request.params[pattern.substr(1, pattern.size() - 2)] = segments[i];
-  }
-  best->handler(request, respond);
+    answer(std::move(response));
+  };
+  if (!m_guard) return dispatch(respond);
+  m_guard(request, respond, [&](Responder next) { dispatch(next); });
 }
 
 }  // namespace covalue::api

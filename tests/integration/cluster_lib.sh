@@ -96,7 +96,7 @@ write_network() {
     sep=$',\n      '
   done
   cat >"$WORK/network.json" <<JSON
-{"chain_id": "$CHAIN_ID",
+{"chain_id": "$CHAIN_ID", "api_auth": "none",
  "members": [{"id": "maker", "roles": ["member", "validator"]},
              {"id": "analytics", "roles": ["member", "validator"]},
              {"id": "connectivity", "roles": ["member", "validator"]},
