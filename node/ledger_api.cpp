@@ -1,13 +1,17 @@
 #include "node/ledger_api.h"
 
-#include <charconv>
-#include <set>
-
+#include "common/decimal.h"
 #include "contracts/dataset_register.h"
 #include "contracts/member_record.h"
 #include "ledger/identifiers.h"
+#include "node/admin_api.h"
+#include "node/events_api.h"
+#include "node/history_api.h"
 #include "node/json_views.h"
+#include "node/openapi.h"
+#include "node/proofs_api.h"
 #include "node/records_api.h"
+#include "node/state_as_of.h"
 
 namespace covalue::node {
 namespace {
@@ -16,13 +20,6 @@ using api::ErrorResponse;
 using api::HttpRequest;
 using api::JsonResponse;
 using api::Responder;
-
-std::optional<uint64_t> ParseUint(std::string_view text) {
-  uint64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
 
 void HandleStatus(LedgerService& service, const HttpRequest&, Responder respond) {
   ChainHead head = service.store().Head();
@@ -45,26 +42,18 @@ void HandleStatus(LedgerService& service, const HttpRequest&, Responder respond)
 }
 
 void HandleSubmit(LedgerService& service, const HttpRequest& request, Responder respond) {
-  bool wait = false;
-  if (auto it = request.query.find("wait"); it != request.query.end()) {
-    if (it->second != "true" && it->second != "false") {
-      return respond(ErrorResponse(Status(Code::kInvalidArgument, "wait must be true or false")));
-    }
-    wait = it->second == "true";
-  }
-  uint64_t timeout_ms = 30000;
-  if (auto it = request.query.find("timeout_ms"); it != request.query.end()) {
-    auto parsed = ParseUint(it->second);
-    if (!parsed || *parsed == 0 || *parsed > 600000) {
-      return respond(
-          ErrorResponse(Status(Code::kInvalidArgument, "timeout_ms must be 1..600000")));
-    }
-    timeout_ms = *parsed;
-  }
+  auto options = SubmitOptionsFromQuery(request);  // node/admin_api.h
+  if (!options.ok()) return respond(ErrorResponse(options.status()));
   auto body = ParseJson(request.body, "request body");
   if (!body.ok()) return respond(ErrorResponse(body.status()));
   if (!body->is_object()) {
     return respond(ErrorResponse(Status(Code::kInvalidArgument, "body must be a JSON object")));
+  }
+  for (const auto& [name, value] : body->items()) {
+    if (name != "tx") {
+      return respond(ErrorResponse(
+          Status(Code::kInvalidArgument, "unknown field '" + name + "' (the body is {\"tx\": hex})")));
+    }
   }
   auto hex = StringField(*body, "tx");
   if (!hex.ok()) return respond(ErrorResponse(hex.status()));
@@ -75,8 +64,7 @@ void HandleSubmit(LedgerService& service, const HttpRequest& request, Responder 
   auto tx = ledger::DecodeTransaction(*bytes);
   if (!tx.ok()) return respond(ErrorResponse(tx.status()));
 
-  service.Submit(std::move(tx).value(), wait, std::chrono::milliseconds(timeout_ms),
-                 std::move(respond));
+  service.Submit(std::move(tx).value(), options->wait, options->timeout, std::move(respond));
 }
 
 void HandleGetTx(LedgerService& service, const HttpRequest& request, Responder respond) {
@@ -107,8 +95,9 @@ void HandleGetTx(LedgerService& service, const HttpRequest& request, Responder r
 
 void HandleGetBlock(LedgerService& service, const HttpRequest& request, Responder respond) {
   const std::string& which = request.params.at("height");
-  std::optional<uint64_t> height =
-      which == "latest" ? std::optional<uint64_t>(service.store().Head().height) : ParseUint(which);
+  std::optional<uint64_t> height = which == "latest"
+                                       ? std::optional<uint64_t>(service.store().Head().height)
+                                       : ParseDecimal<uint64_t>(which);
   if (!height || *height == 0) {
     return respond(ErrorResponse(
         Status(Code::kInvalidArgument, "height must be a positive integer or 'latest'")));
@@ -129,63 +118,17 @@ void HandleRecord(LedgerService& service, const HttpRequest& request, Responder 
   if (!ledger::IsValidId(id)) {
     return respond(ErrorResponse(Status(Code::kInvalidArgument, "invalid " + std::string(what) + " id")));
   }
-  auto bytes = service.store().Get(state_key);
+  auto state = RequestedState::From(service, request);  // ?as_of=H: as it stood after block H
+  if (!state.ok()) return respond(ErrorResponse(state.status()));
+  auto bytes = state->reader().Get(state_key);
   if (!bytes.ok()) return respond(ErrorResponse(bytes.status()));
   if (!*bytes) {
-    return respond(ErrorResponse(Status(Code::kNotFound, "no " + std::string(what) + " '" + id + "'")));
+    return respond(ErrorResponse(Status(
+        Code::kNotFound, "no " + std::string(what) + " '" + id + "'" + state->Suffix())));
   }
   auto record = decode(**bytes);
   if (!record.ok()) return respond(ErrorResponse(record.status()));
   respond(JsonResponse(200, view(*record)));
-}
-
-void HandleHistory(LedgerService& service, const HttpRequest& request, Responder respond) {
-  const std::string& kind = request.params.at("kind");
-  const std::string& id = request.params.at("id");
-  static const std::set<std::string, std::less<>> kFamilies = {
-      "dataset", "member", "grant", "receipt", "proposal", "venture", "contribution"};
-  if (!kFamilies.count(kind) || !ledger::IsValidId(id)) {
-    return respond(ErrorResponse(Status(
-        Code::kInvalidArgument,
-        "history is kept for dataset, member, grant, receipt, proposal, venture and contribution ids")));
-  }
-  // cursor = "<height>.<index>": the first entry to return (from a previous next_cursor).
-  uint64_t from_height = 0;
-  uint64_t from_index = 0;
-  uint64_t limit = 100;
-  if (auto it = request.query.find("cursor"); it != request.query.end()) {
-    auto dot = it->second.find('.');
-    auto height = ParseUint(std::string_view(it->second).substr(0, dot));
-    auto index = dot == std::string::npos ? std::nullopt
-                                          : ParseUint(std::string_view(it->second).substr(dot + 1));
-    if (!height || !index || *index > UINT32_MAX) {
-      return respond(ErrorResponse(Status(Code::kInvalidArgument, "cursor must be <height>.<index>")));
-    }
-    from_height = *height;
-    from_index = *index;
-  }
-  if (auto it = request.query.find("limit"); it != request.query.end()) {
-    auto parsed = ParseUint(it->second);
-    if (!parsed || *parsed == 0 || *parsed > 1000) {
-      return respond(ErrorResponse(Status(Code::kInvalidArgument, "limit must be 1..1000")));
-    }
-    limit = *parsed;
-  }
-  // One more than asked tells whether there is a next page.
-  auto entries = service.store().History(kind + "/" + id, from_height,
-                                         static_cast<uint32_t>(from_index), limit + 1);
-  if (!entries.ok()) return respond(ErrorResponse(entries.status()));
-  Json items = Json::array();
-  for (size_t i = 0; i < entries->size() && i < limit; ++i) {
-    const auto& e = (*entries)[i];
-    items.push_back({{"height", e.height}, {"index", e.index}, {"tx_id", ToHex(e.tx_id)}});
-  }
-  Json out = {{"entity", kind + "/" + id}, {"items", items}};
-  if (entries->size() > limit) {
-    const auto& next = (*entries)[limit];
-    out["next_cursor"] = std::to_string(next.height) + "." + std::to_string(next.index);
-  }
-  respond(JsonResponse(200, out));
 }
 
 }  // namespace
@@ -216,14 +159,11 @@ api::Router BuildLedgerApi(LedgerService& service) {
       handler(service, request, std::move(respond));
     };
   };
-  router.Add("GET", "/healthz", [](const HttpRequest&, Responder respond) {
-    respond(JsonResponse(200, {{"status", "ok"}}));
-  });
   router.Add("GET", "/v1/status", bind(HandleStatus));
   router.Add("POST", "/v1/tx", bind(HandleSubmit));
   router.Add("GET", "/v1/tx/{id}", bind(HandleGetTx));
   router.Add("GET", "/v1/blocks/{height}", bind(HandleGetBlock));
-  router.Add("GET", "/v1/history/{kind}/{id}", bind(HandleHistory));
+  AddHistoryRoutes(router, service);
   router.Add("GET", "/v1/datasets/{id}", [&service](const HttpRequest& request, Responder respond) {
     HandleRecord(service, request, std::move(respond), "dataset",
                  contracts::DatasetStateKey(request.params.at("id")),
@@ -235,6 +175,9 @@ api::Router BuildLedgerApi(LedgerService& service) {
                  contracts::DecodeMemberRecord, MemberToJson);
   });
   AddRecordRoutes(router, service);
+  AddEventsRoutes(router, service);
+  AddProofRoutes(router, service);
+  AddOpenApiRoute(router);
   return router;
 }
 

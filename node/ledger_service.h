@@ -12,6 +12,7 @@
 #include "ledger/genesis.h"
 #include "node/api/http_server.h"
 #include "node/chain_store.h"
+#include "node/commit_feed.h"
 
 namespace covalue::node {
 
@@ -32,6 +33,8 @@ class LedgerService {
   virtual TxStage Stage(const Hash32& tx_id, Status* reason) const = 0;
   // This node's own view: role, consensus position, peer links and their counters.
   virtual nlohmann::json NodeStatus() const = 0;
+  // Every block as it commits, for the event stream; nullptr if this service has none.
+  virtual CommitFeed* commit_feed() { return nullptr; }
 };
 
 }  // namespace covalue::node

@@ -1,6 +1,7 @@
 #include "node/node.h"
 
 #include "contracts/admission.h"
+#include "node/admin_api.h"
 #include "node/genesis_file.h"
 #include "node/key_file.h"
 #include "node/ledger_api.h"
@@ -47,9 +48,15 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
   COVALUE_RETURN_IF_ERROR(config.Validate());
   COVALUE_ASSIGN_OR_RETURN(auto genesis, ReadGenesisFile(config.genesis_file));
   COVALUE_ASSIGN_OR_RETURN(auto key, ReadKeyFile(config.node_key_file, passphrase));
+  std::optional<crypto::KeyPair> member_key;
+  if (!config.member_key_file.empty()) {
+    COVALUE_ASSIGN_OR_RETURN(auto loaded, ReadKeyFile(config.member_key_file, passphrase));
+    member_key.emplace(std::move(loaded));
+  }
   COVALUE_ASSIGN_OR_RETURN(auto kv, storage::RocksKvStore::Open(config.data_dir));
   std::unique_ptr<Node> node(
       new Node(config, std::move(genesis), std::move(key), std::move(kv)));
+  node->m_member_key = std::move(member_key);
   COVALUE_ASSIGN_OR_RETURN(auto validators, consensus::ValidatorSet::Create(node->m_genesis.validators));
   node->m_validators.emplace(std::move(validators));
   COVALUE_RETURN_IF_ERROR(node->m_store->Initialize(node->m_genesis));
@@ -78,9 +85,14 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
   hooks.on_committed = [self](const ledger::Block& block) { self->OnCommitted(block); };
   hooks.on_rejected = [self](const Hash32& id, const Status& reason) {
     self->RememberRejection(id, reason);
+    self->m_metrics.rejections.Add(
+        1, {{"stage", "block"}, {"reason", std::string(CodeName(reason.code()))}});
     Log(LogLevel::kInfo, "chain", "transaction left out",
         {{"tx", ToHex(id)}, {"reason", reason.ToString()}});
     self->Settle(id, api::ErrorResponse(reason));
+  };
+  hooks.on_commit_latency = [self](double seconds) {
+    self->m_metrics.commit_latency.Observe(seconds);
   };
   node->m_driver = std::make_unique<ConsensusDriver>(
       node->m_io, *node->m_store, node->m_mempool, node->m_genesis, node->m_key, node->m_clock,
@@ -110,7 +122,16 @@ Status Node::Start(size_t io_threads) {
   options.address = m_config.api_address;
   options.port = m_config.api_port;
   options.max_body_bytes = m_config.api_max_body_bytes;
-  m_http = std::make_unique<api::HttpServer>(m_io, options, BuildLedgerApi(*this));
+  options.max_header_bytes = m_config.api_max_header_bytes;
+  options.max_connections = m_config.api_max_connections;
+  api::Router router = BuildLedgerApi(*this);
+  AddOpsRoutes(router, m_metrics, [this] { return CurrentReadiness(); });
+  AddAdminRoutes(router, *this, m_member_key ? &*m_member_key : nullptr);
+  router.SetGuard(ApiGuard(std::make_shared<api::Authenticator>(m_config.ApiRequiresTokens(),
+                                                                m_config.api_tokens, m_clock),
+                           m_metrics));
+  m_metrics.registry.AddCollector([this] { CollectMetrics(); });
+  m_http = std::make_unique<api::HttpServer>(m_io, options, std::move(router));
   COVALUE_RETURN_IF_ERROR(m_http->Start());
   COVALUE_RETURN_IF_ERROR(m_network->Start());
   COVALUE_RETURN_IF_ERROR(m_driver->Start());
@@ -123,7 +144,14 @@ Status Node::Start(size_t io_threads) {
       {{"role", validator ? "validator" : "follower"},
        {"api", m_config.api_address + ":" + std::to_string(m_http->port())},
        {"p2p", m_config.p2p_address + ":" + std::to_string(m_network->listen_port())},
-       {"peers", std::to_string(m_config.peers.size())}});
+       {"peers", std::to_string(m_config.peers.size())},
+       {"api_auth", m_config.ApiRequiresTokens() ? "tokens" : "none"},
+       {"api_tokens", std::to_string(m_config.api_tokens.size())},
+       {"member_key", m_member_key ? ToHex(m_member_key->public_key()) : "none"}});
+  if (!m_config.ApiRequiresTokens() && !IsLoopbackAddress(m_config.api_address)) {
+    Log(LogLevel::kWarn, "node", "the API needs no token and other machines can reach it",
+        {{"api", m_config.api_address}});
+  }
   return Status::Ok();
 }
 
@@ -193,7 +221,11 @@ void Node::Submit(ledger::Transaction tx, bool wait, std::chrono::milliseconds t
   Hash32 tx_id = ledger::TxId(tx);
   ledger::Transaction copy = tx;
   auto pooled = Pool(std::move(tx), tx_id);
-  if (!pooled.ok()) return respond(api::ErrorResponse(pooled.status()));
+  if (!pooled.ok()) {
+    m_metrics.rejections.Add(
+        1, {{"stage", "admission"}, {"reason", std::string(CodeName(pooled.status().code()))}});
+    return respond(api::ErrorResponse(pooled.status()));
+  }
   if (*pooled) {
     // Every validator gets it, so whoever proposes next can include it.
     m_sender->Broadcast(EncodePeerMessage(TxGossip{{std::move(copy)}}));
@@ -268,6 +300,7 @@ nlohmann::json Node::NodeStatus() const {
 }
 
 void Node::OnCommitted(const ledger::Block& block) {
+  m_commit_feed.Publish(block);
   for (uint32_t i = 0; i < block.txs.size(); ++i) {
     Hash32 id = ledger::TxId(block.txs[i]);
     if (HasWaiters(id)) Settle(id, api::JsonResponse(200, CommittedTxView(block, i)));
@@ -349,6 +382,36 @@ void Node::RememberRejection(const Hash32& tx_id, const Status& reason) {
     m_rejected.erase(m_rejected_order.front());
     m_rejected_order.erase(m_rejected_order.begin());
   }
+}
+
+Readiness Node::CurrentReadiness() const {
+  Readiness r;
+  r.height = m_store->Head().height;
+  r.peers_height = m_driver->peers_height();
+  r.isolated = m_isolated.load();
+  for (const auto& key : m_network->ConnectedPeers()) {
+    if (key != m_key.public_key() && m_validators->IndexOf(key)) ++r.validator_peers;
+  }
+  size_t others = m_validators->size() - (m_validators->IndexOf(m_key.public_key()) ? 1 : 0);
+  r.validator_peers_needed = std::min(m_validators->MaxFaulty() + 1, others);
+  return r;
+}
+
+void Node::CollectMetrics() {
+  Readiness r = CurrentReadiness();
+  ConsensusDriver::Counters d = m_driver->counters();
+  m_metrics.height.Set(static_cast<double>(r.height));
+  m_metrics.consensus_height.Set(static_cast<double>(m_driver->height()));
+  m_metrics.consensus_round.Set(m_driver->round());
+  m_metrics.peers_height.Set(static_cast<double>(r.peers_height));
+  m_metrics.peers_connected.Set(static_cast<double>(m_network->ConnectedPeers().size()));
+  m_metrics.mempool_txs.Set(static_cast<double>(m_mempool.size()));
+  m_metrics.mempool_bytes.Set(static_cast<double>(m_mempool.bytes()));
+  m_metrics.ready.Set(NotReadyReasons(r).empty() ? 1 : 0);
+  m_metrics.commits.Set(static_cast<double>(d.heights_committed));
+  m_metrics.blocks_synced.Set(static_cast<double>(d.blocks_synced));
+  m_metrics.txs_committed.Set(static_cast<double>(d.txs_committed));
+  m_metrics.invalid_proposals.Set(static_cast<double>(d.invalid_proposals));
 }
 
 }  // namespace covalue::node

@@ -24,6 +24,8 @@
 #include "node/config.h"
 #include "node/ledger_service.h"
 #include "node/mempool.h"
+#include "node/metrics.h"
+#include "node/ops_api.h"
 #include "node/storage/kv_store.h"
 #include "node/system_clock.h"
 
@@ -58,6 +60,7 @@ class Node final : public LedgerService {
               api::Responder respond) override;
   TxStage Stage(const Hash32& tx_id, Status* reason) const override;
   nlohmann::json NodeStatus() const override;
+  CommitFeed* commit_feed() override { return &m_commit_feed; }
 
  private:
   struct Waiter;
@@ -75,6 +78,9 @@ class Node final : public LedgerService {
   void Settle(const Hash32& tx_id, const api::HttpResponse& response);
   bool HasWaiters(const Hash32& tx_id) const;
   void RememberRejection(const Hash32& tx_id, const Status& reason);
+  // What GET /readyz judges (node/ops_api.h), and the gauges /metrics shows, as of now.
+  Readiness CurrentReadiness() const;
+  void CollectMetrics();
 
   NodeConfig m_config;
   ledger::Genesis m_genesis;
@@ -84,7 +90,10 @@ class Node final : public LedgerService {
   std::unique_ptr<ChainStore> m_store;
   SystemClock m_clock;
   Mempool m_mempool;
+  NodeMetrics m_metrics;  // before m_io: responders still held by the HTTP layer count into it
+  std::optional<crypto::KeyPair> m_member_key;  // member_key_file: signs for admin clients
 
+  CommitFeed m_commit_feed;  // before m_io: the HTTP sessions it destroys unsubscribe
   boost::asio::io_context m_io;
   std::unique_ptr<net::PeerNetwork> m_network;
   std::unique_ptr<NetworkSender> m_sender;

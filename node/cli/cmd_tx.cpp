@@ -3,11 +3,11 @@
 // writes it to a file that other signers complete with `tx sign` before `tx submit`.
 // A partly signed file holds all-zero signatures in the slots still to be signed.
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <set>
 
+#include "common/decimal.h"
 #include "contracts/member_keys.h"
 #include "crypto/random.h"
 #include "crypto/signing.h"
@@ -168,12 +168,9 @@ Result<uint64_t> ExpiryBlocks(const Args& args, const Json& status) {
   uint64_t lifetime = status.value("max_tx_lifetime", kDefaultExpiryBlocks);
   auto text = args.Get("expiry-blocks");
   if (!text) return std::min(kDefaultExpiryBlocks, lifetime);
-  uint64_t blocks = 0;
-  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), blocks);
-  if (error != std::errc() || end != text->data() + text->size()) {
-    return Status(Code::kInvalidArgument, "--expiry-blocks must be a number");
-  }
-  return blocks;
+  std::optional<uint64_t> blocks = ParseDecimal<uint64_t>(*text);
+  if (!blocks) return Status(Code::kInvalidArgument, "--expiry-blocks must be a number");
+  return *blocks;
 }
 
 // key.add: --new-key FILE --member ID sets the body's key to the new key and its proof to

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "node/cli/commands.h"
+#include "node/cli/node_client.h"
 
 namespace {
 
@@ -24,11 +25,17 @@ usage:
                               (--content-hash HEX | --content-file PATH)
                               [--description TEXT] [--wait] [--expiry-blocks N]
   covalue query status|tx ID|block HEIGHT|dataset ID|member ID|history KIND ID --node ADDR
+  covalue audit verify (--data DIR | --node ADDR) --genesis FILE | audit export --node ADDR
+                  --from H --to H --out FILE | audit verify-bundle FILE --genesis FILE
+                  | audit proof TX_ID --node ADDR --genesis FILE
+  covalue token new --role ROLE [--role ROLE] [--name NAME] [--rate-per-s N [--burst N]]
+                  [--out FILE] | token hash   (roles: admin, submit, read, auditor)
   covalue version
 
 Key files are encrypted with, and opened with, the passphrase in $COVALUE_PASSPHRASE
 (--encrypt requires it). ADDR is host:port of a node's API, e.g. 127.0.0.1:26680.
-Exit codes: 0 success, 1 failure, 2 usage error.
+Commands that call a node send the API token from --token-file FILE (anywhere on the line),
+$COVALUE_TOKEN_FILE or $COVALUE_TOKEN. Exit codes: 0 success, 1 failure, 2 usage error.
 )";
 
 int Dispatch(const std::vector<std::string>& argv) {
@@ -50,6 +57,9 @@ int Dispatch(const std::vector<std::string>& argv) {
     return RunNetworkInit(Argv(rest.begin() + 1, rest.end()));
   }
   if (command == "tx") return RunTx(rest);
+  if (command == "token") return RunToken(rest);
+  if (command == "audit") return RunAudit(rest);
+  if (command == "debug") return RunDebug(rest);
   return UsageError("unknown command; see `covalue help`");
 }
 
@@ -57,7 +67,10 @@ int Dispatch(const std::vector<std::string>& argv) {
 
 int main(int argc, char** argv) {
   try {
-    return Dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    std::vector<std::string> args(argv + 1, argv + argc);
+    covalue::Status token_flag = covalue::cli::TakeTokenFileFlag(args);
+    if (!token_flag.ok()) return covalue::cli::UsageError(token_flag.message());
+    return Dispatch(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: internal: %s\n", e.what());
     return 1;
