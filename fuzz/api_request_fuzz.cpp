@@ -85,11 +85,9 @@ api::Router BuildRouter(FuzzLedger& ledger) {
     tokens.push_back({std::string(api::RoleName(role)), static_cast<api::RoleSet>(role),
                       api::ApiTokenHash(token), 0, 0});
   }
-  api::Router router = node::BuildLedgerApi(ledger);
-  node::AddOpsRoutes(router, metrics, [] { return node::Readiness{1, 1, 3, 1, false}; });
-  node::AddAdminRoutes(router, ledger, &member_key);
-  router.SetGuard(node::ApiGuard(std::make_shared<api::Authenticator>(true, tokens, clock), metrics));
-  return router;
+  return node::BuildNodeRouter(ledger, metrics, [] { return node::Readiness{1, 1, 3, 1, false}; },
+                               &member_key,
+                               std::make_shared<api::Authenticator>(true, tokens, clock));
 }
 
 void CheckAnswer(const api::HttpResponse& response, const std::string& what) {

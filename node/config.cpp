@@ -42,6 +42,13 @@ Status ValidateApiTokens(const NodeConfig& c) {
                   "token (covalue token new), or set \"api_auth\": \"none\" to serve "
                   "it without authentication");
   }
+  // The member key signs whatever an admin client asks; with an open API that would be
+  // anyone who can reach the port.
+  if (!c.member_key_file.empty() && !c.ApiRequiresTokens()) {
+    return Status(Code::kInvalidArgument,
+                  "config: member_key_file lets admin clients sign as the member, so the API "
+                  "must require tokens: set \"api_auth\": \"tokens\" (or remove member_key_file)");
+  }
   std::set<std::string> names;
   std::set<Hash32> hashes;
   for (const auto& token : c.api_tokens) {

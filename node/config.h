@@ -55,7 +55,7 @@ struct NodeConfig {
   ApiAuth api_auth = ApiAuth::kDefault;
   std::vector<api::ApiTokenSpec> api_tokens;  // hashes only, never the tokens
   // The member key this node signs with for admin clients (POST /v1/admin/sign-and-submit);
-  // empty: it signs for nobody.
+  // empty: it signs for nobody. Validate() refuses it unless the API requires tokens.
   std::string member_key_file;
   std::string log_level = "info";
 

@@ -11,7 +11,7 @@
 #include "node/openapi.h"
 #include "node/proofs_api.h"
 #include "node/records_api.h"
-#include "node/state_as_of.h"
+#include "node/requested_state.h"
 
 namespace covalue::node {
 namespace {
@@ -150,6 +150,17 @@ Json CommittedTxView(const ledger::Block& block, uint32_t index) {
               {"block_id", ToHex(ledger::BlockId(block.header))},
               {"tx", TransactionToJson(block.txs[index])},
               {"result", TxResultToJson(block.results[index])}};
+}
+
+api::Router BuildNodeRouter(LedgerService& service, NodeMetrics& metrics,
+                            std::function<Readiness()> readiness,
+                            const crypto::KeyPair* member_key,
+                            std::shared_ptr<const api::Authenticator> auth) {
+  api::Router router = BuildLedgerApi(service);
+  AddOpsRoutes(router, metrics, std::move(readiness));
+  AddAdminRoutes(router, service, member_key);
+  router.SetGuard(ApiGuard(std::move(auth), metrics));
+  return router;
 }
 
 api::Router BuildLedgerApi(LedgerService& service) {

@@ -55,7 +55,8 @@ Result<NodeDescription> ParseNode(const Json& json) {
 }
 
 // "api_auth" of the description, or by default "none" for a network whose nodes all serve
-// their API on loopback (a development network on one machine) and "tokens" otherwise.
+// their API on loopback (a development network on one machine) and hold no member key, and
+// "tokens" otherwise. (A node with a member key refuses to start with "none": node/config.h.)
 Result<std::string> NetworkApiAuth(const Json& description,
                                    const std::vector<NodeDescription>& nodes) {
   if (description.contains("api_auth")) {
@@ -66,7 +67,7 @@ Result<std::string> NetworkApiAuth(const Json& description,
     return mode;
   }
   for (const auto& node : nodes) {
-    if (!IsLoopbackAddress(node.api_address)) return std::string("tokens");
+    if (!IsLoopbackAddress(node.api_address) || !node.member.empty()) return std::string("tokens");
   }
   return std::string("none");
 }

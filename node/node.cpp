@@ -124,12 +124,11 @@ Status Node::Start(size_t io_threads) {
   options.max_body_bytes = m_config.api_max_body_bytes;
   options.max_header_bytes = m_config.api_max_header_bytes;
   options.max_connections = m_config.api_max_connections;
-  api::Router router = BuildLedgerApi(*this);
-  AddOpsRoutes(router, m_metrics, [this] { return CurrentReadiness(); });
-  AddAdminRoutes(router, *this, m_member_key ? &*m_member_key : nullptr);
-  router.SetGuard(ApiGuard(std::make_shared<api::Authenticator>(m_config.ApiRequiresTokens(),
-                                                                m_config.api_tokens, m_clock),
-                           m_metrics));
+  api::Router router = BuildNodeRouter(
+      *this, m_metrics, [this] { return CurrentReadiness(); },
+      m_member_key ? &*m_member_key : nullptr,
+      std::make_shared<api::Authenticator>(m_config.ApiRequiresTokens(), m_config.api_tokens,
+                                           m_clock));
   m_metrics.registry.AddCollector([this] { CollectMetrics(); });
   m_http = std::make_unique<api::HttpServer>(m_io, options, std::move(router));
   COVALUE_RETURN_IF_ERROR(m_http->Start());

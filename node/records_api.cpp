@@ -14,7 +14,7 @@
 #include "ledger/identifiers.h"
 #include "node/fields_json.h"
 #include "node/history_api.h"
-#include "node/state_as_of.h"
+#include "node/requested_state.h"
 
 namespace covalue::node {
 namespace {

@@ -1,17 +1,13 @@
-// Reads "as of" a past height. StateAsOf is the committed state as it stood after block H,
-// as a contracts::LedgerReader read through the versioned state (node/chain_indexes.h), so
-// every read the contracts offer — records, period totals, the access check — can answer as
-// of H. RequestedState is what a read route answers from: the head's state, or, with the
-// query parameter `as_of=H`, the state after block H. Both borrow the store (and service),
-// which must outlive them; thread-safe as the store's reads are.
+// StateAsOf: the committed state as it stood after block H, as a contracts::LedgerReader
+// read through the versioned state (node/chain_indexes.h), so every read the contracts
+// offer — records, period totals, the access check — can answer as of H. It borrows the
+// store, which must outlive it; thread-safe as the store's reads are.
 #pragma once
 
 #include <optional>
-#include <string>
 
 #include "contracts/state.h"
-#include "node/api/router.h"
-#include "node/ledger_service.h"
+#include "node/chain_store.h"
 
 namespace covalue::node {
 
@@ -30,26 +26,6 @@ class StateAsOf final : public contracts::LedgerReader {
   StateAsOf(const ChainStore& store, uint64_t height) : m_store(store), m_height(height) {}
   const ChainStore& m_store;
   uint64_t m_height;
-};
-
-class RequestedState {
- public:
-  // The state `request` asks for: `as_of` absent, the head's; else a height (decimal),
-  // kInvalidArgument if it is not one, and StateAsOf::Open's refusals.
-  static Result<RequestedState> From(const LedgerService& service, const api::HttpRequest& request);
-
-  const contracts::LedgerReader& reader() const;
-  std::optional<uint64_t> as_of() const;
-  // The time a read is judged at by default: the head's time, or block `as_of`'s (the
-  // genesis time at 0).
-  Result<int64_t> TimeMs() const;
-  // "" or " as of height H", to end a message.
-  std::string Suffix() const;
-
- private:
-  explicit RequestedState(const LedgerService& service) : m_service(service) {}
-  const LedgerService& m_service;
-  std::optional<StateAsOf> m_as_of;
 };
 
 }  // namespace covalue::node

@@ -14,17 +14,23 @@ constexpr RoleSet kOpen = 0;
 constexpr RoleSet kAdmin = static_cast<RoleSet>(Role::kAdmin);
 constexpr RoleSet kReaders = Role::kRead | Role::kAuditor | Role::kAdmin;
 constexpr RoleSet kSubmitters = Role::kSubmit | Role::kAdmin;
+constexpr RoleSet kAuditors = Role::kAuditor | Role::kAdmin;
 constexpr RoleSet kEveryRole = kReaders | Role::kSubmit;
 
 // First match wins. A submitter may learn what it needs to build and follow its own
 // transactions (the chain id and height from /v1/status, a transaction's outcome by id), not
-// the ledger's contents. The last rule closes whatever no rule above names.
+// the ledger's contents. The chain's export routes (blocks' exact bytes in bulk, the Merkle
+// log's frontier and consistency proofs, the genesis), which `covalue audit` reads to check a
+// whole chain, are for auditors; a reader still gets any block as JSON and any transaction's
+// inclusion proof. The last rule closes whatever no rule above names.
 constexpr std::array kRules = {
     AccessRule{"GET", "/healthz", kOpen},
     AccessRule{"GET", "/readyz", kOpen},
     AccessRule{"GET", "/metrics", kReaders},
     AccessRule{"*", "/v1/admin/**", kAdmin},
-    AccessRule{"GET", "/v1/audit/**", Role::kAuditor | Role::kAdmin},
+    AccessRule{"GET", "/v1/blocks/*/encoded", kAuditors},
+    AccessRule{"GET", "/v1/log/**", kAuditors},
+    AccessRule{"GET", "/v1/genesis", kAuditors},
     AccessRule{"POST", "/v1/tx", kSubmitters},
     AccessRule{"GET", "/v1/status", kEveryRole},
     AccessRule{"GET", "/v1/tx/*", kEveryRole},

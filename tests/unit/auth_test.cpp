@@ -100,7 +100,13 @@ TEST_CASE("every role against every route class of a real node", "[auth]") {
       {"GET", "/v1/datasets/telemetry", "", kReaders},
       {"GET", "/v1/history/dataset/telemetry", "", kReaders},
       {"GET", "/v1/some-future-read", "", kReaders},
-      {"GET", "/v1/audit/anything", "", {"ops", "audit-firm"}},
+      {"GET", "/v1/blocks/1/encoded", "", {"ops", "audit-firm"}},
+      {"GET", "/v1/log/frontier", "", {"ops", "audit-firm"}},
+      {"GET", "/v1/log/consistency?from=1&to=1", "", {"ops", "audit-firm"}},
+      {"GET", "/v1/genesis", "", {"ops", "audit-firm"}},
+      {"GET", "/v1/tx/" + zero_id + "/proof", "", kReaders},
+      {"GET", "/v1/events/page", "", kReaders},
+      {"GET", "/v1/openapi.json", "", kReaders},
       {"POST", "/v1/admin/sign-and-submit", "{}", {"ops"}},
       {"GET", "/v1/admin/sign-and-submit", "", {"ops"}},
       {"GET", "/v1/%61dmin/sign-and-submit", "", {"ops"}},  // decoded before the rules apply
@@ -228,7 +234,8 @@ TEST_CASE("a token over its rate limit gets 429 with Retry-After until its bucke
 
 TEST_CASE("the config keeps tokens' hashes, never the tokens", "[auth]") {
   TempDir dir;
-  std::ofstream(dir.Sub("network.json")) << R"({"chain_id": "covalue-auth", "api_auth": "tokens",
+  // No "api_auth": a node with a member key gets tokens even though its API is on loopback.
+  std::ofstream(dir.Sub("network.json")) << R"({"chain_id": "covalue-auth",
     "members": [{"id": "maker", "roles": ["member"]}],
     "nodes": [{"name": "node0", "validator": true, "api_port": 1, "p2p_port": 2,
                "member": "maker"}]})";
@@ -294,6 +301,15 @@ TEST_CASE("without tokens the API is open only on loopback or when the config sa
   CHECK(config.Validate().code() == Code::kInvalidArgument);  // no role
   config.api_tokens.back() = Spec("burst", static_cast<api::RoleSet>(Role::kRead), "other", 0, 5);
   CHECK(config.Validate().code() == Code::kInvalidArgument);  // a burst without a rate
+  // A member key signs for admin clients, so it needs tokens even on loopback.
+  config.api_tokens.pop_back();
+  config.member_key_file = "maker.key";
+  CHECK(config.Validate().ok());  // tokens listed
+  config.api_auth = node::ApiAuth::kNone;
+  CHECK(config.Validate().code() == Code::kInvalidArgument);
+  config.api_auth = node::ApiAuth::kDefault;
+  config.api_tokens.clear();
+  CHECK(config.Validate().code() == Code::kInvalidArgument);  // loopback, no tokens: open
   for (const char* address : {"127.0.0.1", "127.8.9.10", "::1", "localhost"}) {
     CHECK(node::IsLoopbackAddress(address));
   }

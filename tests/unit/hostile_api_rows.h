@@ -14,7 +14,7 @@
 namespace covalue::hostile {
 
 // Who may call a route (node/api/auth.cpp AccessRules, docs/api.md §Tokens and roles).
-enum class Who { kOpen, kEveryRole, kReaders, kSubmitters, kAdmin };
+enum class Who { kOpen, kEveryRole, kReaders, kAuditors, kSubmitters, kAdmin };
 
 // A route, who may call it, and a well-formed request (path, query, body) with the answer it
 // gets on the test chain (maker's dataset "telemetry" committed at height 1). The generic
@@ -60,6 +60,7 @@ inline bool Allowed(Who who, api::Role role) {
     case Who::kOpen: return true;
     case Who::kEveryRole: return true;
     case Who::kReaders: return role != api::Role::kSubmit;
+    case Who::kAuditors: return role == api::Role::kAuditor || role == api::Role::kAdmin;
     case Who::kSubmitters: return role == api::Role::kSubmit || role == api::Role::kAdmin;
     case Who::kAdmin: return role == api::Role::kAdmin;
   }
@@ -86,16 +87,16 @@ inline std::vector<Route> Routes(const std::string& expired_submission) {
       {"GET", "/metrics", Who::kReaders, "/metrics", "", "", 200, ""},
       {"GET", "/v1/openapi.json", Who::kReaders, "/v1/openapi.json", "", "", 200, ""},
       {"GET", "/v1/status", Who::kEveryRole, "/v1/status", "", "", 200, ""},
-      {"GET", "/v1/genesis", Who::kReaders, "/v1/genesis", "", "", 200, ""},
+      {"GET", "/v1/genesis", Who::kAuditors, "/v1/genesis", "", "", 200, ""},
       {"POST", "/v1/tx", Who::kSubmitters, "/v1/tx", "", expired_submission, 400, "expired"},
       {"POST", "/v1/admin/sign-and-submit", Who::kAdmin, "/v1/admin/sign-and-submit", "",
        AdminBody(""), 400, "invalid_argument"},
       {"GET", "/v1/tx/{id}", Who::kEveryRole, "/v1/tx/" + kTxId64, "", "", 404, "not_found"},
       {"GET", "/v1/tx/{id}/proof", Who::kReaders, "/v1/tx/" + kTxId64 + "/proof", "", "", 404, "not_found"},
       {"GET", "/v1/blocks/{height}", Who::kReaders, "/v1/blocks/1", "", "", 200, ""},
-      {"GET", "/v1/blocks/{height}/encoded", Who::kReaders, "/v1/blocks/1/encoded", "", "", 200, ""},
-      {"GET", "/v1/log/consistency", Who::kReaders, "/v1/log/consistency", "?from=1&to=1", "", 200, ""},
-      {"GET", "/v1/log/frontier", Who::kReaders, "/v1/log/frontier", "?height=1", "", 200, ""},
+      {"GET", "/v1/blocks/{height}/encoded", Who::kAuditors, "/v1/blocks/1/encoded", "", "", 200, ""},
+      {"GET", "/v1/log/consistency", Who::kAuditors, "/v1/log/consistency", "?from=1&to=1", "", 200, ""},
+      {"GET", "/v1/log/frontier", Who::kAuditors, "/v1/log/frontier", "?height=1", "", 200, ""},
       {"GET", "/v1/history/{family}/{id}", Who::kReaders, "/v1/history/dataset/telemetry", "", "", 200, ""},
       {"GET", "/v1/events", Who::kReaders, "/v1/events", "?cursor=x", "", 400, "invalid_argument"},
       {"GET", "/v1/events/page", Who::kReaders, "/v1/events/page", "", "", 200, ""},

@@ -8,10 +8,9 @@
 #include <memory>
 #include <set>
 
-#include "node/admin_api.h"
 #include "node/api/auth.h"
+#include "node/ledger_api.h"
 #include "node/openapi.h"
-#include "node/ops_api.h"
 #include "tests/support/api_fixture.h"
 #include "tests/support/test_support.h"
 
@@ -37,12 +36,13 @@ struct GenesisOnly {
   }
 };
 
-// The routes of the router a node serves (node/node.cpp, Node::Start).
+// The routes of the router a node serves (BuildNodeRouter, as Node::Start builds it).
 std::vector<std::pair<std::string, std::string>> NodeRoutes(node::LedgerService& service) {
   node::NodeMetrics metrics;
-  api::Router router = node::BuildLedgerApi(service);
-  node::AddOpsRoutes(router, metrics, [] { return node::Readiness{}; });
-  node::AddAdminRoutes(router, service, nullptr);
+  covalue::testing::FakeClock clock;
+  api::Router router = node::BuildNodeRouter(
+      service, metrics, [] { return node::Readiness{}; }, nullptr,
+      std::make_shared<api::Authenticator>(false, std::vector<api::ApiTokenSpec>{}, clock));
   return router.Routes();
 }
 

@@ -4,6 +4,9 @@
 // commits and refuses transactions.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include "node/consensus_driver.h"
 #include "node/ops_api.h"
 #include "tests/support/http_test_server.h"
@@ -86,7 +89,14 @@ TEST_CASE("a node's metrics follow its commits, refusals and requests", "[ops]")
   auto tx = testing::DatasetRegisterTx(testing::KeyFromLabel("maker"), "telemetry", 50);
   REQUIRE(n.Submit(tx).status == 200);
   CHECK(n.Submit(tx).status == 409);  // replay: refused at admission
-  auto scrape = n.Call("GET", "/metrics");
+  // The engine moves on to height 2 just after the commit is acknowledged: scrape until it
+  // has (bounded, so a node that never moves on fails).
+  api::HttpResponse scrape;
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    scrape = n.Call("GET", "/metrics");
+    if (Contains(scrape.body, "\ncovalue_consensus_height 2\n")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   REQUIRE(scrape.status == 200);
   const std::string& text = scrape.body;
   INFO(text);
@@ -110,4 +120,11 @@ TEST_CASE("a node's metrics follow its commits, refusals and requests", "[ops]")
   CHECK(Contains(
       n.Call("GET", "/metrics").body,
       "covalue_api_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n"));
+  // So is a made-up method: each would otherwise add a series that is never removed.
+  CHECK(n.Call("ZZ116430", "/no/such/thing").status == 404);
+  CHECK(n.Call("ZZ116431", "/v1/status").status == 405);
+  std::string after = n.Call("GET", "/metrics").body;
+  CHECK(!Contains(after, "ZZ1164"));
+  CHECK(Contains(after,
+                 "covalue_api_requests_total{method=\"other\",route=\"unmatched\",status=\"404\"} 1\n"));
 }
