@@ -318,7 +318,7 @@ TEST_CASE("without tokens the API is open only on loopback or when the config sa
   }
 }
 
-TEST_CASE("config files name roles, hashes and limits; mistakes are refused", "[auth]") {
+TEST_CASE("config files name roles, hashes and limits, mistakes are refused", "[auth]") {
   TempDir dir;
   auto load = [&](const std::string& extra) {
     std::ofstream(dir.Sub("config.json"), std::ios::trunc)

@@ -181,7 +181,7 @@ TEST_CASE("replaying the stored blocks from genesis reproduces every root") {
   CHECK(replay.Head() == chain.store().Head());
 }
 
-TEST_CASE("a body that is not the one its header names is refused; results are recomputed") {
+TEST_CASE("a body that is not the one its header names is refused, results are recomputed") {
   TestChain proposer;
   TestChain validator;
   auto tx = DatasetRegisterTx(proposer.key("maker"), "telemetry", 10);

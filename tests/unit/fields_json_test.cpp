@@ -171,7 +171,7 @@ TEST_CASE("times: milliseconds or UTC text") {
   CHECK(time->at_ms == 1774915200000 + 12 * 3600 * 1000 + 1000);
 }
 
-TEST_CASE("optional fields default; required fields must be there") {
+TEST_CASE("optional fields default, required fields must be there") {
   Json json = EveryFieldJson();
   for (const char* optional : {"opt_id", "note", "small", "medium", "flag", "ids", "keys"}) json.erase(optional);
   auto value = FieldsFromJson<EveryField>(json);

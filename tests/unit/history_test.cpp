@@ -337,7 +337,7 @@ TEST_CASE("versioned state, history and block times survive a restart") {
   CHECK(history[1].time_ms == Day(3));
 }
 
-TEST_CASE("a data folder written before the indexes is upgraded once; as_of below it is refused") {
+TEST_CASE("a data folder written before the indexes is upgraded once, as_of below it is refused") {
   TimedChain chain;
   chain.Produce(Day(1), {chain.Register("telemetry")});
   chain.Produce(Day(2), {chain.Tx(TxKind::kGrantIssue, GrantTerms("g1"), {"maker"})});

@@ -232,7 +232,7 @@ TEST_CASE("A malformed request gets 400 malformed or a closed connection", "[htt
   CHECK(after->status == 200);
 }
 
-TEST_CASE("Expect: 100-continue gets a go-ahead; an oversized header gets 413", "[http]") {
+TEST_CASE("Expect: 100-continue gets a go-ahead, an oversized header gets 413", "[http]") {
   Router router;
   router.Add("POST", "/v1/tx", Echo("submit"));
   HttpServerOptions options;

@@ -176,7 +176,7 @@ TEST_CASE("a member is added by 2 of 3 voters", "[membership]") {
   }
 }
 
-TEST_CASE("signers of one transaction each approve; enough of them execute at once",
+TEST_CASE("signers of one transaction each approve, enough of them execute at once",
           "[membership]") {
   ContractHarness h;
   ContractRun two = Propose(h, AddBody("p1", "newco"), {"maker", "startup"});

@@ -69,7 +69,7 @@ TEST_CASE("histograms count into cumulative buckets with +Inf, sum and count", "
                  "h_bucket{le=\"1\"} 0\nh_bucket{le=\"+Inf\"} 1\nh_sum 2\nh_count 1\n"));
 }
 
-TEST_CASE("collectors run at every render; bad names and duplicates are refused", "[metrics]") {
+TEST_CASE("collectors run at every render, bad names and duplicates are refused", "[metrics]") {
   MetricsRegistry registry;
   auto height = registry.AddGauge("app_height", "Height.");
   int calls = 0;

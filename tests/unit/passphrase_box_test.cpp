@@ -47,7 +47,7 @@ TEST_CASE("sealing twice uses fresh salt and nonce", "[passphrase_box]") {
   CHECK(first.ciphertext != second.ciphertext);
 }
 
-TEST_CASE("an empty secret round-trips; an empty passphrase is refused", "[passphrase_box]") {
+TEST_CASE("an empty secret round-trips, an empty passphrase is refused", "[passphrase_box]") {
   auto sealed = SealWithPassphrase(Bytes(), "pw", PwhashStrength::kInteractive);
   REQUIRE(sealed.ok());
   auto opened = OpenWithPassphrase(sealed.value(), "pw");

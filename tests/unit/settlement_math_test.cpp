@@ -138,7 +138,7 @@ TEST_CASE("mixed formula without contributions: the contribution part by fixed s
   CHECK(lines[1] == SettlementLine{"b", 0, 75, 175, 250, 0, 0, 0, 0});
 }
 
-TEST_CASE("recoupment: never above what is owed, nor the cap; carried over", "[settlement]") {
+TEST_CASE("recoupment: never above what is owed, nor the cap, carried over", "[settlement]") {
   Formula formula = FixedFormula({{"a", 5000}, {"b", 5000}}, 5000);
   // Period 1: 1,000 × 50% = 500 ≥ owed? a owes 800: pool 500, all a's. D 500: 250 each.
   auto first = ComputeSettlement(1000, formula, {Owed("a", 0, 800), Owed("b", 0, 0)});
