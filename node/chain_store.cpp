@@ -20,12 +20,6 @@ constexpr std::string_view kHeadKey = "meta/head";
 constexpr std::string_view kGenesisKey = "meta/genesis";
 constexpr std::string_view kSafetyKey = "meta/safety";
 
-Bytes BlockKey(uint64_t height) {
-  Bytes key = Key("blk/");
-  AppendBigEndian(key, height, 8);
-  return key;
-}
-
 Bytes TxKey(const Hash32& tx_id) { return Key("tx/", tx_id); }
 
 Bytes LogNodeKey(uint8_t level, uint64_t index) {
@@ -72,6 +66,12 @@ Status Corrupt(std::string what, const Status& status) {
 }
 
 }  // namespace
+
+Bytes BlockKey(uint64_t height) {
+  Bytes key = Key("blk/");
+  AppendBigEndian(key, height, 8);
+  return key;
+}
 
 Status ChainStore::Initialize(const ledger::Genesis& genesis) {
   Hash32 genesis_hash = ledger::GenesisHash(genesis);

@@ -34,6 +34,11 @@ struct ChainHead {
   bool operator==(const ChainHead&) const = default;
 };
 
+// The store key of the block at `height`: "blk/" ‖ u64 big-endian height
+// (docs/spec/storage.md §Keys and values). Exposed for tools that must reach a stored block
+// directly (tests/tools/corrupt_block.cpp).
+Bytes BlockKey(uint64_t height);
+
 struct TxLocation {
   uint64_t height = 0;
   uint32_t index = 0;

@@ -1,22 +1,17 @@
-// ChainSource: where the auditor's kit reads a chain — blocks with their commit certificates
-// by height, and what the source claims its head is — from a node's data folder
-// (DataFolderSource: RocksDB opened read-only, so beside a running node or on a copy), from a
-// node's HTTP API (ApiChainSource) or from an audit bundle (bundle.h). Nothing a source says
-// is trusted: the genesis comes from the auditor and chain_verifier.h checks every block.
-// A source is used by one thread at a time (thread-compatible); it owns what it opens.
+// ChainSource: the interface through which the auditor's kit reads a chain — blocks with
+// their commit certificates by height, and what the source claims its head is. Implemented
+// by DataFolderSource (data_folder_source.h), ApiChainSource (api_chain_source.h) and
+// BundleChainSource (bundle_chain_source.h). Nothing a source says is trusted: the genesis
+// comes from the auditor and ChainVerifier (chain_verifier.h) checks every block.
+// A source owns what it opens and is used by one thread at a time (thread-compatible).
 #pragma once
 
 #include <cstdint>
-#include <deque>
-#include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 
 #include "ledger/block.h"
-#include "ledger/genesis.h"
 #include "node/chain_store.h"
-#include "node/json_fields.h"
 #include "node/storage/kv_store.h"
 
 namespace covalue::audit {
@@ -44,60 +39,10 @@ class ChainSource {
   virtual const storage::KvStore* stored_kv() const { return nullptr; }
 };
 
-// A node's data folder (its RocksDB `data_dir`), opened read-only. kConflict if it holds the
-// chain of another genesis, kNotFound if there is no store at `path`.
-class DataFolderSource final : public ChainSource {
- public:
-  static Result<std::unique_ptr<DataFolderSource>> Open(const std::string& path,
-                                                        const ledger::Genesis& genesis);
-  ~DataFolderSource() override;
-
-  std::string Describe() const override { return "data folder " + m_path; }
-  const SourceRange& range() const override { return m_range; }
-  Result<ledger::Block> ReadBlock(uint64_t height) override;
-  const storage::KvStore* stored_kv() const override { return m_kv.get(); }
-
- private:
-  DataFolderSource(std::string path, std::unique_ptr<storage::KvStore> kv)
-      : m_path(std::move(path)), m_kv(std::move(kv)) {}
-  std::string m_path;
-  std::unique_ptr<storage::KvStore> m_kv;
-  std::unique_ptr<node::ChainStore> m_store;
-  SourceRange m_range;
-};
-
-// GET `target` on a node's API and its JSON answer; an error answer becomes its Status
-// (the CLI's NodeClient::Get, or a test's HTTP call).
-using JsonFetcher = std::function<Result<node::Json>(const std::string& target)>;
-
-// A node's API: /v1/status for the head (pinned when opened, so a live node may go on
-// committing), GET /v1/blocks/{height}/encoded?count=N for the blocks' exact bytes, fetched
-// in batches. kConflict if the node's genesis hash is not the auditor's.
-class ApiChainSource final : public ChainSource {
- public:
-  static Result<std::unique_ptr<ApiChainSource>> Open(std::string address, JsonFetcher fetch,
-                                                      const ledger::Genesis& genesis);
-
-  std::string Describe() const override { return "node " + m_address; }
-  const SourceRange& range() const override { return m_range; }
-  Result<ledger::Block> ReadBlock(uint64_t height) override;
-
-  // Blocks asked for per request (the node may answer with fewer).
-  static constexpr uint64_t kBatch = 100;
-
- private:
-  ApiChainSource(std::string address, JsonFetcher fetch)
-      : m_address(std::move(address)), m_fetch(std::move(fetch)) {}
-  std::string m_address;
-  JsonFetcher m_fetch;
-  SourceRange m_range;
-  std::deque<std::pair<uint64_t, Bytes>> m_fetched;  // (height, encoded block), in order
-};
-
-// A /v1/status answer's head fields as a ChainHead (for the claimed head).
-Result<node::ChainHead> ChainHeadFromStatus(const node::Json& status);
 // Decodes the bytes held as block `height`: kCorruption "block H: its bytes do not decode: …",
-// or when they are the block of another height.
+// or (CheckHeldHeight) when they are the block of another height.
 Result<ledger::Block> DecodeBlockAt(uint64_t height, ByteView bytes);
+// kCorruption "block H: the bytes held for it are block G" unless `block` is at `height`.
+Status CheckHeldHeight(uint64_t height, const ledger::Block& block);
 
 }  // namespace covalue::audit

@@ -1,7 +1,6 @@
 #include "node/audit/chain_verifier.h"
 
-#include <algorithm>
-
+#include "node/audit/stored_data_check.h"
 #include "node/block_builder.h"
 
 namespace covalue::audit {
@@ -20,71 +19,6 @@ node::ChainHead HeadAfter(const ledger::BlockHeader& header) {
 std::string DescribeResult(const ledger::TxResult& result) {
   return std::string(CodeName(result.code)) + " \"" + result.message + "\" with " +
          std::to_string(result.events.size()) + " event(s)";
-}
-
-// A stored key for a message: printable ASCII as is, other bytes as <hex>.
-std::string PrintableKey(ByteView key) {
-  std::string out;
-  Bytes run;
-  auto flush = [&] {
-    if (!run.empty()) out += "<" + ToHex(run) + ">";
-    run.clear();
-  };
-  for (uint8_t c : key) {
-    if (c >= 0x20 && c < 0x7f) {
-      flush();
-      out += static_cast<char>(c);
-    } else {
-      run.push_back(c);
-    }
-  }
-  flush();
-  return out;
-}
-
-bool HasPrefix(ByteView key, std::string_view prefix) {
-  return key.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
-}
-
-// Walks the keys under `prefix` of both stores together; the first difference is named.
-Status CompareKeys(const storage::KvStore& stored, const storage::KvStore& replayed,
-                   std::string_view prefix, bool exact) {
-  auto a = stored.NewIterator();
-  auto b = replayed.NewIterator();
-  a->Seek(AsBytes(prefix));
-  b->Seek(AsBytes(prefix));
-  auto within = [&](const storage::KvIterator& it) {
-    return it.Valid() && HasPrefix(it.key(), prefix) &&
-           (!exact || it.key().size() == prefix.size());
-  };
-  while (within(*a) || within(*b)) {
-    bool has_a = within(*a);
-    bool has_b = within(*b);
-    int order = !has_a ? 1 : !has_b ? -1 : 0;
-    if (has_a && has_b) {
-      ByteView ka = a->key();
-      ByteView kb = b->key();
-      order = std::lexicographical_compare(ka.begin(), ka.end(), kb.begin(), kb.end())   ? -1
-              : std::lexicographical_compare(kb.begin(), kb.end(), ka.begin(), ka.end()) ? 1
-                                                                                         : 0;
-    }
-    if (order < 0) {
-      return Status(Code::kCorruption, "the data folder holds " + PrintableKey(a->key()) +
-                                           ", which the replay did not write");
-    }
-    if (order > 0) {
-      return Status(Code::kCorruption,
-                    "the data folder lacks " + PrintableKey(b->key()) + ", which the replay wrote");
-    }
-    if (!std::equal(a->value().begin(), a->value().end(), b->value().begin(), b->value().end())) {
-      return Status(Code::kCorruption,
-                    "the data folder's " + PrintableKey(a->key()) + " differs from the replay's");
-    }
-    a->Next();
-    b->Next();
-  }
-  COVALUE_RETURN_IF_ERROR(a->status());
-  return b->status();
 }
 
 }  // namespace
@@ -265,24 +199,14 @@ Status ChainVerifier::CheckClaimedHead(const node::ChainHead& claimed) {
 Status ChainVerifier::CompareStoredData(const storage::KvStore& stored) {
   if (!m_failure.ok()) return m_failure;
   if (!m_replay) return Status::Ok();
-  // The key families a block's commit writes (docs/spec/storage.md), each of which the replay
-  // writes the same way. Not compared: the validator's safety state and consensus WAL (its
-  // own, not derived from the chain), and the state versions (sv/, meta/indexes), which a
-  // folder upgraded from an older layout keeps only from the upgrade's height on.
-  struct Family {
-    std::string_view prefix;
-    bool exact;
-  };
-  for (Family family : {Family{"meta/genesis", true}, Family{"meta/head", true},
-                        Family{"blk/", false}, Family{"tx/", false}, Family{"log/", false},
-                        Family{"st/", false}, Family{"hist/", false}, Family{"time/", false}}) {
-    Status same = CompareKeys(stored, *m_replay_kv, family.prefix, family.exact);
-    if (!same.ok()) {
-      m_failure = Status(same.code(), "stored data: " + same.message());
-      return m_failure;
-    }
+  auto versions_from = audit::CompareStoredData(stored, *m_replay_kv, m_previous.height);
+  if (!versions_from.ok()) {
+    m_failure =
+        Status(versions_from.status().code(), "stored data: " + versions_from.status().message());
+    return m_failure;
   }
   m_report.stored_data_compared = true;
+  m_report.state_versions_from = *versions_from;
   return Status::Ok();
 }
 

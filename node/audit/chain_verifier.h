@@ -5,8 +5,9 @@
 // (state root, results, Merkle log root and size) — and the first inconsistency stops the
 // audit with a Status "block H: <what differs>". A range that does not start at block 1
 // starts from a certified anchor instead and cannot replay state (docs/spec/audit-bundle.md).
-// The verifier owns its replay store. Not thread-safe: one thread feeds it. The per-block
-// checks before the replay (CheckBlockAlone) are pure, so they may later run in parallel.
+// The verifier owns its replay store. Not thread-safe: one thread feeds it. The checks before
+// the replay (CheckBlockAlone) read no state, only the previous block's head (its id, time);
+// given each block's predecessor they could run in parallel across blocks.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +37,8 @@ struct AuditReport {
   uint64_t certificates = 0;            // checked
   uint64_t certificate_signatures = 0;  // verified
   bool state_replayed = false;          // from the genesis; false for a range (not replayed)
-  bool stored_data_compared = false;    // a data folder's state and indexes equal the replay's
+  bool stored_data_compared = false;    // a data folder's derived data equals the replay's:
+  uint64_t state_versions_from = 0;     // its state versions compared from this height on
   Hash32 state_root{};                  // after the last block that passed
   uint64_t log_size = 0;
   Hash32 log_root{};
@@ -71,9 +73,10 @@ class ChainVerifier {
   Status CheckBlock(const ledger::Block& block);
   // After the last block: what a source claims its head is equals that block.
   Status CheckClaimedHead(const node::ChainHead& claimed);
-  // After the last block: a data folder's derived data — the state, the transaction and
-  // history indexes, the Merkle log nodes, the blocks as stored and the head — equals what
-  // the replay wrote (only after a full replay).
+  // After the last block: a data folder's derived data — the state, the transaction, history
+  // and block-time indexes, the Merkle log nodes, the blocks as stored, the head, and the
+  // state versions from the height the folder keeps them from — equals what the replay
+  // wrote or implies (stored_data_check.h; only after a full replay).
   Status CompareStoredData(const storage::KvStore& stored);
 
   const AuditReport& report() const { return m_report; }
@@ -81,7 +84,8 @@ class ChainVerifier {
  private:
   ChainVerifier(const ledger::Genesis& genesis, consensus::ValidatorSet validators)
       : m_genesis(genesis), m_validators(std::move(validators)) {}
-  // Every check of `block` that needs no state: links, body, certificate, signatures.
+  // Every check of `block` before the replay: links to the previous block (m_previous: its
+  // height, id and time), body, certificate, signatures. Reads no state.
   Status CheckBlockAlone(const ledger::Block& block);
   Status ReplayBlock(const ledger::Block& block);
   Status CheckRangeLog(const ledger::Block& block);

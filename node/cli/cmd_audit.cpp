@@ -2,14 +2,19 @@
 // from a data folder or a node's API — with only the genesis as trust and prints a short
 // report; export writes a bundle of blocks from..to; verify-bundle checks one with no node;
 // proof fetches and checks a transaction's inclusion proof. Exit 0 when everything checks,
-// 1 with "block H: <what is wrong>" (or the error) otherwise, 2 for a usage error.
+// 1 with "block H: <what is wrong>" (or the error) otherwise, 2 for a usage error, and 3
+// (kExitPartial) when a bundle that starts after block 1 checks but was not replayed from
+// the genesis and --accept-partial was not given.
 #include <chrono>
 #include <cstdio>
 #include <set>
 
 #include "common/decimal.h"
-#include "node/audit/bundle.h"
+#include "node/audit/api_chain_source.h"
+#include "node/audit/bundle_chain_source.h"
+#include "node/audit/bundle_export.h"
 #include "node/audit/chain_verifier.h"
+#include "node/audit/data_folder_source.h"
 #include "node/audit/proof_check.h"
 #include "node/cli/args.h"
 #include "node/cli/commands.h"
@@ -22,8 +27,12 @@ namespace {
 constexpr const char* kUsage =
     "audit verify (--data DIR | --node ADDR) --genesis FILE\n"
     "  audit export --node ADDR --from H --to H --out FILE\n"
-    "  audit verify-bundle FILE --genesis FILE\n"
+    "  audit verify-bundle FILE --genesis FILE [--accept-partial]\n"
     "  audit proof TX_ID --node ADDR --genesis FILE";
+
+// A bundle from block F > 1 checked without error, but its state before F is the certified
+// anchor's, not replayed: not a full audit unless the caller says a partial one will do.
+constexpr int kExitPartial = 3;
 
 audit::JsonFetcher FetcherFor(const NodeClient& client) {
   return [client](const std::string& target) { return client.Get(target); };
@@ -49,8 +58,13 @@ void PrintReport(const audit::ChainSource& source, const audit::AuditReport& rep
               static_cast<unsigned long long>(report.certificates),
               static_cast<unsigned long long>(report.certificate_signatures));
   if (report.state_replayed) {
-    std::printf("  state           replayed from the genesis; results equal the replay's%s\n",
-                report.stored_data_compared ? "; stored state and indexes equal the replay's" : "");
+    std::printf("  state           replayed from the genesis; results equal the replay's\n");
+    if (report.stored_data_compared) {
+      std::printf(
+          "  stored data     blocks, state, indexes, log nodes and state versions (kept from "
+          "height %llu) equal the replay's\n",
+          static_cast<unsigned long long>(report.state_versions_from));
+    }
   } else {
     std::printf(
         "  state           not replayed: the range starts at block %llu (a replay needs "
@@ -63,23 +77,47 @@ void PrintReport(const audit::ChainSource& source, const audit::AuditReport& rep
   std::printf("  time            %.2f s\n", seconds);
 }
 
-// Checks every block of `source` and prints the report: 0 if all is consistent, else 1.
+// Checks every block of `source` and prints the report: 0 if all is consistent, else 1; a
+// range not replayed from the genesis (`anchor` given) that checks gives 0 only with
+// `accept_partial`, else kExitPartial.
 int Audit(audit::ChainSource& source, const ledger::Genesis& genesis,
-          std::optional<audit::RangeAnchor> anchor) {
+          std::optional<audit::RangeAnchor> anchor, bool accept_partial = false) {
   auto start = std::chrono::steady_clock::now();
   auto verifier = audit::ChainVerifier::Create(genesis, std::move(anchor));
   if (!verifier.ok()) return Fail(verifier.status());
   Status status = audit::VerifyChain(source, **verifier);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  PrintReport(source, (*verifier)->report(), seconds);
+  const audit::AuditReport& report = (*verifier)->report();
+  PrintReport(source, report, seconds);
   if (!status.ok()) {
     std::printf("result: FAILED\n");
     std::fflush(stdout);
     std::fprintf(stderr, "audit failed: %s\n", status.message().c_str());
     return 1;
   }
-  std::printf("result: ok\n");
-  return 0;
+  if (report.state_replayed) {
+    std::printf("result: ok\n");
+    return 0;
+  }
+  const unsigned long long first = report.first_height;
+  const unsigned long long last = report.first_height + report.blocks - 1;
+  if (accept_partial) {
+    std::printf(
+        "result: ok \u2014 certified, blocks %llu..%llu not replayed from genesis "
+        "(--accept-partial)\n",
+        first, last);
+    return 0;
+  }
+  std::printf("result: partial \u2014 certified, blocks %llu..%llu not replayed from genesis\n",
+              first, last);
+  std::fflush(stdout);
+  std::fprintf(stderr,
+               "audit partial: the bundle starts at block %llu, so the state before it is taken "
+               "from its certified anchor (block %llu) and blocks %llu..%llu were not replayed "
+               "from the genesis; to accept this partial check pass --accept-partial (exit 0), "
+               "for a full one export the bundle from block 1 (audit export --from 1)\n",
+               first, first - 1, first, last);
+  return kExitPartial;
 }
 
 // The flags every sub-command shares, read once.
@@ -89,14 +127,16 @@ struct AuditArgs {
   std::optional<NodeClient> client;        // --node, when given
 };
 
-// Parses `argv` with `flags` (and --genesis, --node) and `positionals` positional arguments,
-// then reads the genesis (if `needs_genesis`) and the node address. On failure sets
-// `exit_code`: 2 for a usage error, 1 for an unreadable genesis or a bad address.
+// Parses `argv` with the value flags `flags` (and --genesis, --node), the boolean flags
+// `bool_flags` and `positionals` positional arguments, then reads the genesis (if
+// `needs_genesis`) and the node address. On failure sets `exit_code`: 2 for a usage error, 1
+// for an unreadable genesis or a bad address.
 std::optional<AuditArgs> ParseAuditArgs(const Argv& argv, std::set<std::string> flags,
-                                        size_t positionals, bool needs_genesis, int* exit_code) {
+                                        const std::set<std::string>& bool_flags, size_t positionals,
+                                        bool needs_genesis, int* exit_code) {
   flags.insert("genesis");
   flags.insert("node");
-  auto args = Args::Parse(argv, flags, {});
+  auto args = Args::Parse(argv, flags, bool_flags);
   if (!args.ok()) {
     *exit_code = UsageError(args.status().message());
     return std::nullopt;
@@ -127,7 +167,7 @@ std::optional<AuditArgs> ParseAuditArgs(const Argv& argv, std::set<std::string> 
 
 int RunVerify(const Argv& argv) {
   int exit_code = 0;
-  auto parsed = ParseAuditArgs(argv, {"data"}, 0, true, &exit_code);
+  auto parsed = ParseAuditArgs(argv, {"data"}, {}, 0, true, &exit_code);
   if (!parsed) return exit_code;
   auto data = parsed->args.Get("data");
   if (data.has_value() == parsed->client.has_value()) {
@@ -147,7 +187,7 @@ int RunVerify(const Argv& argv) {
 
 int RunExport(const Argv& argv) {
   int exit_code = 0;
-  auto parsed = ParseAuditArgs(argv, {"from", "to", "out"}, 0, false, &exit_code);
+  auto parsed = ParseAuditArgs(argv, {"from", "to", "out"}, {}, 0, false, &exit_code);
   if (!parsed) return exit_code;
   auto from = parsed->args.Get("from");
   auto to = parsed->args.Get("to");
@@ -167,7 +207,7 @@ int RunExport(const Argv& argv) {
 
 int RunVerifyBundle(const Argv& argv) {
   int exit_code = 0;
-  auto parsed = ParseAuditArgs(argv, {}, 1, true, &exit_code);
+  auto parsed = ParseAuditArgs(argv, {}, {"accept-partial"}, 1, true, &exit_code);
   if (!parsed) return exit_code;
   auto source = audit::BundleChainSource::Open(parsed->args.positionals()[0]);
   if (!source.ok()) return Fail(source.status());
@@ -176,12 +216,13 @@ int RunVerifyBundle(const Argv& argv) {
     return Fail(Status(Code::kConflict, "the bundle holds the chain of another genesis (" +
                                             ToHex(bundle_genesis) + ")"));
   }
-  return Audit(**source, *parsed->genesis, (*source)->info().anchor);
+  return Audit(**source, *parsed->genesis, (*source)->info().anchor,
+               parsed->args.Has("accept-partial"));
 }
 
 int RunProof(const Argv& argv) {
   int exit_code = 0;
-  auto parsed = ParseAuditArgs(argv, {}, 1, true, &exit_code);
+  auto parsed = ParseAuditArgs(argv, {}, {}, 1, true, &exit_code);
   if (!parsed) return exit_code;
   if (!parsed->client) return UsageError(kUsage);
   auto tx_id = Hash32FromHex(parsed->args.positionals()[0]);

@@ -20,7 +20,6 @@ int RunTx(const Argv& args);
 int RunQuery(const Argv& args);
 int RunToken(const Argv& args);
 int RunAudit(const Argv& args);
-int RunDebug(const Argv& args);  // hidden: test-only data corruption
 
 // Prints "error: <code>: <message>" to stderr and returns 1.
 int Fail(const Status& status);

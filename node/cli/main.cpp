@@ -26,7 +26,8 @@ usage:
                               [--description TEXT] [--wait] [--expiry-blocks N]
   covalue query status|tx ID|block HEIGHT|dataset ID|member ID|history KIND ID --node ADDR
   covalue audit verify (--data DIR | --node ADDR) --genesis FILE | audit export --node ADDR
-                  --from H --to H --out FILE | audit verify-bundle FILE --genesis FILE
+                  --from H --to H --out FILE
+                  | audit verify-bundle FILE --genesis FILE [--accept-partial]
                   | audit proof TX_ID --node ADDR --genesis FILE
   covalue token new --role ROLE [--role ROLE] [--name NAME] [--rate-per-s N [--burst N]]
                   [--out FILE] | token hash   (roles: admin, submit, read, auditor)
@@ -35,7 +36,8 @@ usage:
 Key files are encrypted with, and opened with, the passphrase in $COVALUE_PASSPHRASE
 (--encrypt requires it). ADDR is host:port of a node's API, e.g. 127.0.0.1:26680.
 Commands that call a node send the API token from --token-file FILE (anywhere on the line),
-$COVALUE_TOKEN_FILE or $COVALUE_TOKEN. Exit codes: 0 success, 1 failure, 2 usage error.
+$COVALUE_TOKEN_FILE or $COVALUE_TOKEN. Exit codes: 0 success, 1 failure, 2 usage error,
+3 a partial audit not accepted (audit verify-bundle without --accept-partial).
 )";
 
 int Dispatch(const std::vector<std::string>& argv) {
@@ -59,7 +61,6 @@ int Dispatch(const std::vector<std::string>& argv) {
   if (command == "tx") return RunTx(rest);
   if (command == "token") return RunToken(rest);
   if (command == "audit") return RunAudit(rest);
-  if (command == "debug") return RunDebug(rest);
   return UsageError("unknown command; see `covalue help`");
 }
 

@@ -46,6 +46,13 @@ stop_load
 log "load stopped: $(acked_count) acknowledged; checking agreement"
 verify_agreement
 log "checked $FINAL_HEIGHT blocks on 5 nodes"
+# The auditor's kit on a chain with real 3-of-4 certificates, rounds > 0 and resyncs: from a
+# validator's API and from the follower's data folder while it runs.
+"$CLI" audit verify --node "${API[0]}" --genesis "$NET/genesis.json" >"$WORK/audit-api.txt" 2>&1 ||
+  { cat "$WORK/audit-api.txt" >&2; fail "audit verify --node"; }
+"$CLI" audit verify --data "$NET/${NAMES[$FOLLOWER]}/db" --genesis "$NET/genesis.json" \
+  >"$WORK/audit-data.txt" 2>&1 || { cat "$WORK/audit-data.txt" >&2; fail "audit verify --data"; }
+log "audit verify passed from ${NAMES[0]}'s API and ${NAMES[$FOLLOWER]}'s data folder"
 echo "PASS: $ACKED acknowledged transactions on 5 nodes (height $FINAL_HEIGHT, same blocks and" \
      "state root), faults: kill -9 follower, kill -9 proposer ${NAMES[$p]}," \
      "SIGSTOP ${NAMES[$s]} 4 s, isolation of ${NAMES[$v]} 4 s; ${SECONDS}s"

@@ -1,119 +1,37 @@
 // The auditor's kit (node/audit/): a chain of four validators, certified by three, checked
 // with only the genesis as trust — every single-byte change of a stored block, a changed
 // certificate signature or result, a broken link, even a block the validators re-certified
-// with a wrong state root or time, stops the audit naming the block; a data folder is read
-// beside an open store and its state compared with the replay; bundles from block 1 and
-// ranges from a certified anchor pass, and damaged ones fail.
+// with a wrong state root or time or with a transaction that is not admissible, stops the
+// audit naming the block; a data folder is read beside an open store and its state compared
+// with the replay; bundles from block 1 and ranges from a certified anchor pass, and damaged
+// ones fail. (Stored data and state versions: audit_stored_data_test.cpp; a hostile node API:
+// audit_api_source_test.cpp.)
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
 
-#include "node/audit/bundle.h"
+#include "node/audit/bundle_chain_source.h"
+#include "node/audit/bundle_writer.h"
 #include "node/audit/chain_verifier.h"
+#include "node/audit/data_folder_source.h"
 #include "node/block_builder.h"
 #include "node/proofs_api.h"
 #include "node/storage/rocks_kv_store.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_support.h"
+#include "tests/support/audit_certified_chain.h"
 
 using namespace covalue;
+using covalue::testing::BytesSource;
+using covalue::testing::CertifiedChain;
 using covalue::testing::DatasetRegisterTx;
 using covalue::testing::KeyFromLabel;
+using covalue::testing::NamesBlock;
+using covalue::testing::Verify;
 
-namespace {
-
-// The test genesis with validators v0..v3; blocks proposed by v0 and certified by `signers`.
-class CertifiedChain {
- public:
-  explicit CertifiedChain(storage::KvStore& kv) : m_store(kv) {
-    m_genesis = covalue::testing::TestGenesis();
-    m_genesis.validators.clear();
-    for (int i = 0; i < 4; ++i) {
-      m_keys.push_back(KeyFromLabel("v" + std::to_string(i)));
-      m_genesis.validators.push_back({"v" + std::to_string(i), m_keys.back().public_key()});
-    }
-    REQUIRE(m_store.Initialize(m_genesis).ok());
-  }
-  const ledger::Genesis& genesis() const { return m_genesis; }
-  node::ChainStore& store() { return m_store; }
-
-  consensus::CommitCertificate Certify(const ledger::BlockHeader& header,
-                                       std::vector<uint32_t> signers = {0, 1, 2}) const {
-    consensus::CommitCertificate certificate{header.height, 0, ledger::BlockId(header), {}};
-    for (uint32_t i : signers) {
-      certificate.signatures.push_back(
-          {i, consensus::SignVote(m_keys[i], m_genesis.chain_id, consensus::VoteType::kPrecommit,
-                                  header.height, 0, certificate.block_id)});
-    }
-    return certificate;
-  }
-  // Builds, certifies and commits the next block; returns it as stored.
-  ledger::Block Add(std::vector<ledger::Transaction> txs) {
-    m_time += 1000;
-    auto built =
-        node::BuildBlock(m_store, m_genesis, m_keys[0].public_key(), m_time, std::move(txs), {});
-    REQUIRE(built.ok());
-    auto certificate = Certify(built->block.header);
-    REQUIRE(node::CommitBuiltBlock(m_store, std::move(built).value(), certificate).ok());
-    auto stored = m_store.GetBlock(m_store.Head().height);
-    REQUIRE((stored.ok() && stored->has_value()));
-    return **stored;
-  }
-  // Five blocks: datasets of maker and analytics, one refused (already exists) in block 3.
-  std::vector<ledger::Block> AddFive() {
-    std::vector<ledger::Block> blocks;
-    const auto maker = KeyFromLabel("maker");
-    const auto analytics = KeyFromLabel("analytics");
-    blocks.push_back(Add({DatasetRegisterTx(maker, "telemetry", 100, 1)}));
-    blocks.push_back(Add({DatasetRegisterTx(analytics, "emissions", 100, 1),
-                          DatasetRegisterTx(maker, "presses", 100, 2)}));
-    blocks.push_back(Add({DatasetRegisterTx(maker, "telemetry", 100, 3)}));  // already exists
-    blocks.push_back(Add({DatasetRegisterTx(analytics, "routes", 100, 2)}));
-    blocks.push_back(Add({DatasetRegisterTx(maker, "lines", 100, 4)}));
-    return blocks;
-  }
-
- private:
-  ledger::Genesis m_genesis;
-  std::vector<crypto::KeyPair> m_keys;
-  node::ChainStore m_store;
-  int64_t m_time = m_genesis.genesis_time_ms;
-};
-
-// Blocks held as bytes, as a data folder or a node would hand them over.
-class BytesSource final : public audit::ChainSource {
- public:
-  explicit BytesSource(const std::vector<ledger::Block>& blocks) {
-    for (const auto& b : blocks) m_encoded.push_back(ledger::EncodeBlock(b));
-    m_range.last = m_encoded.size();
-  }
-  std::string Describe() const override { return "test blocks"; }
-  const audit::SourceRange& range() const override { return m_range; }
-  Result<ledger::Block> ReadBlock(uint64_t height) override {
-    return audit::DecodeBlockAt(height, m_encoded.at(height - 1));
-  }
-  std::vector<Bytes> m_encoded;
-  audit::SourceRange m_range;
-};
-
-// Verifies `source` from the genesis; returns the status and the report.
-std::pair<Status, audit::AuditReport> Verify(
-    audit::ChainSource& source, const ledger::Genesis& genesis,
-    std::optional<audit::RangeAnchor> anchor = std::nullopt) {
-  auto verifier = audit::ChainVerifier::Create(genesis, std::move(anchor));
-  REQUIRE(verifier.ok());
-  Status status = audit::VerifyChain(source, **verifier);
-  return {status, (*verifier)->report()};
-}
-
-bool NamesBlock(const Status& status, uint64_t height) {
-  return status.message().rfind("block " + std::to_string(height) + ": ", 0) == 0;
-}
-
-}  // namespace
-
-TEST_CASE("a sound chain passes with the genesis alone; the report counts what was checked") {
+TEST_CASE(
+    "audit: a sound chain passes with the genesis alone, and the report counts what was checked") {
   storage::MemoryKvStore kv;
   CertifiedChain chain(kv);
   auto blocks = chain.AddFive();
@@ -136,7 +54,7 @@ TEST_CASE("a sound chain passes with the genesis alone; the report counts what w
   CHECK(blocks[2].results[0].code == Code::kAlreadyExists);  // a refused result is replayed too
 }
 
-TEST_CASE("every single-byte change of a stored block stops the audit at that block") {
+TEST_CASE("audit: every single-byte change of a stored block stops the audit at that block") {
   storage::MemoryKvStore kv;
   CertifiedChain chain(kv);
   auto blocks = chain.AddFive();
@@ -153,7 +71,8 @@ TEST_CASE("every single-byte change of a stored block stops the audit at that bl
   }
 }
 
-TEST_CASE("certificates: a changed signature, too few signers or an unknown validator fail") {
+TEST_CASE(
+    "audit: certificates: a changed signature, too few signers or an unknown validator fail") {
   storage::MemoryKvStore kv;
   CertifiedChain chain(kv);
   auto blocks = chain.AddFive();
@@ -185,7 +104,7 @@ TEST_CASE("certificates: a changed signature, too few signers or an unknown vali
   }
 }
 
-TEST_CASE("a stored result that is not the replay's names the block and the transaction") {
+TEST_CASE("audit: a stored result that is not the replay's names the block and the transaction") {
   storage::MemoryKvStore kv;
   CertifiedChain chain(kv);
   auto blocks = chain.AddFive();
@@ -205,7 +124,8 @@ TEST_CASE("a stored result that is not the replay's names the block and the tran
 }
 
 TEST_CASE(
-    "links: a missing block, another chain's block, and blocks re-certified with a wrong time or "
+    "audit: links: a missing block, another chain's block, and blocks re-certified with a wrong "
+    "time or "
     "state") {
   storage::MemoryKvStore kv;
   CertifiedChain chain(kv);
@@ -249,7 +169,48 @@ TEST_CASE(
   CHECK(status.code() == Code::kWrongChain);
 }
 
-TEST_CASE("the head a source claims must be its last block") {
+TEST_CASE(
+    "audit: a certified block with a transaction that is not admissible fails at the replay") {
+  storage::MemoryKvStore kv;
+  CertifiedChain chain(kv);
+  auto blocks = chain.AddFive();
+  // The forger's method is sound: a forged block of admissible transactions would pass every
+  // check before the replay, so what fails below fails at admission.
+  {
+    auto forged = blocks;
+    forged.push_back(chain.Forge({}));
+    BytesSource source(forged);
+    auto [status, report] = Verify(source, chain.genesis());
+    INFO(status.ToString());
+    CHECK(status.ok());
+    CHECK(report.blocks == 6);
+  }
+  struct Case {
+    const char* name;
+    ledger::Transaction tx;
+    const char* expected;
+  };
+  const std::vector<Case> cases = {
+      // Signed correctly, but by a key no member holds.
+      {"unknown key", DatasetRegisterTx(KeyFromLabel("stranger"), "forged", 100, 1),
+       "not admissible"},
+      // Block 1's transaction again, byte for byte (its signature verifies).
+      {"replayed from block 1", blocks[0].txs[0], "not admissible"},
+  };
+  for (const auto& c : cases) {
+    auto forged = blocks;
+    forged.push_back(chain.Forge({c.tx}));
+    BytesSource source(forged);
+    auto [status, report] = Verify(source, chain.genesis());
+    INFO(c.name << ": " << status.ToString());
+    CHECK(NamesBlock(status, 6));
+    CHECK(status.message().find("the replay disagrees") != std::string::npos);
+    CHECK(status.message().find(c.expected) != std::string::npos);
+    CHECK(report.blocks == 5);
+  }
+}
+
+TEST_CASE("audit: the head a source claims must be its last block") {
   storage::MemoryKvStore kv;
   CertifiedChain chain(kv);
   auto blocks = chain.AddFive();
@@ -261,7 +222,8 @@ TEST_CASE("the head a source claims must be its last block") {
   CHECK(status.message().rfind("head: ", 0) == 0);
 }
 
-TEST_CASE("a data folder is audited read-only beside its open store, its stored data compared") {
+TEST_CASE(
+    "audit: a data folder is audited read-only beside its open store, its stored data compared") {
   covalue::testing::TempDir dir;
   const std::string path = dir.Sub("db");
   ledger::Genesis genesis;
@@ -294,7 +256,8 @@ TEST_CASE("a data folder is audited read-only beside its open store, its stored 
   CHECK(audit::DataFolderSource::Open(dir.Sub("nothing-here"), genesis).status().code() ==
         Code::kNotFound);
   REQUIRE(storage::RocksKvStore::Open(dir.Sub("empty")).ok());  // a store, but no chain in it
-  CHECK(audit::DataFolderSource::Open(dir.Sub("empty"), genesis).status().code() == Code::kNotFound);
+  CHECK(audit::DataFolderSource::Open(dir.Sub("empty"), genesis).status().code() ==
+        Code::kNotFound);
 
   // A state value changed behind the node's back: the chain still checks, the stored state
   // does not.
@@ -314,7 +277,8 @@ TEST_CASE("a data folder is audited read-only beside its open store, its stored 
   CHECK(report.blocks == 5);
 }
 
-TEST_CASE("bundles: from block 1 with a full replay, from an anchor without, and damaged ones") {
+TEST_CASE(
+    "audit: bundles: from block 1 with a full replay, from an anchor without, and damaged ones") {
   covalue::testing::TempDir dir;
   storage::MemoryKvStore kv;
   CertifiedChain chain(kv);

@@ -6,7 +6,9 @@
 #include <catch2/catch.hpp>
 
 #include "codec/reader.h"
-#include "node/audit/bundle.h"
+#include "node/audit/api_chain_source.h"
+#include "node/audit/bundle_chain_source.h"
+#include "node/audit/bundle_export.h"
 #include "node/audit/chain_verifier.h"
 #include "node/audit/proof_check.h"
 #include "tests/support/running_node.h"
