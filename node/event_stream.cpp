@@ -7,7 +7,9 @@
 namespace covalue::node {
 namespace {
 
-// Above this many unsent bytes the stream waits for OnDrained before reading more blocks.
+// Above this many unsent bytes the stream writes nothing more (no next event, no next block)
+// until OnDrained. It overshoots by one event at most, far below the connection's queue limit
+// (HttpServerOptions::max_stream_queue_bytes, 1 MiB), which would drop the client.
 constexpr size_t kPauseBytes = 64 << 10;
 // Blocks read in one turn on the strand before yielding to the connection's other work.
 constexpr int kBlocksPerTurn = 64;
@@ -60,39 +62,63 @@ void EventStream::SchedulePump() {
 }
 
 void EventStream::OnTick() {
+  // Only a stream with nothing to say needs a sign of life: not one that sent events since the
+  // last tick, nor one whose client has not yet taken what was sent.
+  bool busy = m_sent_since_tick || m_stream->queued_bytes() != 0;
+  m_sent_since_tick = false;
+  if (busy) return;
   uint64_t scanned = m_next_height - 1;
   m_stream->Write(": heartbeat " + std::to_string(scanned) + "\n\n");
 }
 
+Status EventStream::LoadBlock() {
+  std::shared_ptr<const ledger::Block> block;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_latest && m_latest->header.height == m_next_height) block = m_latest;
+  }
+  if (!block) {
+    auto stored = m_store.GetBlock(m_next_height);
+    if (!stored.ok()) return stored.status();
+    if (!*stored) {
+      return Status(Code::kCorruption,
+                    "block " + std::to_string(m_next_height) + " is missing from the store");
+    }
+    block = std::make_shared<const ledger::Block>(std::move(**stored));
+  }
+  m_events = CollectEvents(*block, m_after, m_filter);
+  m_sent = 0;
+  m_block_loaded = true;
+  return Status::Ok();
+}
+
 void EventStream::Pump() {
-  for (int blocks = 0;; ++blocks) {
-    if (m_stream->closed() || m_stream->queued_bytes() >= kPauseBytes) return;
-    uint64_t head;
-    std::shared_ptr<const ledger::Block> latest;
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      head = m_head;
-      latest = m_latest;
-    }
-    if (m_next_height > head) return;  // caught up; the feed calls again
-    if (blocks == kBlocksPerTurn) return SchedulePump();
-    std::shared_ptr<const ledger::Block> block;
-    if (latest && latest->header.height == m_next_height) {
-      block = std::move(latest);
-    } else {
-      auto stored = m_store.GetBlock(m_next_height);
-      if (!stored.ok()) return Fail(stored.status());
-      if (!*stored) {
-        return Fail(Status(Code::kCorruption,
-                           "block " + std::to_string(m_next_height) + " is missing from the store"));
+  for (int blocks = 0;;) {
+    if (m_stream->closed()) return;
+    if (!m_block_loaded) {
+      if (m_stream->queued_bytes() >= kPauseBytes) return;  // OnDrained calls again
+      uint64_t head;
+      {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        head = m_head;
       }
-      block = std::make_shared<const ledger::Block>(std::move(**stored));
+      if (m_next_height > head) return;  // caught up; the feed calls again
+      if (blocks++ == kBlocksPerTurn) return SchedulePump();
+      if (Status loaded = LoadBlock(); !loaded.ok()) return Fail(loaded);
     }
-    for (const Json& event : CollectEvents(*block, m_after, m_filter)) {
+    for (; m_sent < m_events.size(); ++m_sent) {
+      // Paused inside the block: OnDrained goes on from the next event.
+      if (m_stream->queued_bytes() >= kPauseBytes) return;
+      const Json& event = m_events[m_sent];
       if (!m_stream->Write(FormatServerSentEvent(event))) return;  // gone, or dropped
+      m_after = EventPosition{m_next_height, event["index"].get<uint32_t>(),
+                              event["event_index"].get<uint32_t>()};
+      m_sent_since_tick = true;
     }
     m_after = EventPosition{m_next_height, EventPosition::kAll, EventPosition::kAll};
     ++m_next_height;
+    m_events.clear();
+    m_block_loaded = false;
   }
 }
 

@@ -2,8 +2,12 @@
 // replays the matching events after its cursor block by block from the store, then follows
 // the CommitFeed — always reading the next height it has not sent, from the block the feed
 // handed over or else from the store, so that nothing is skipped or sent twice across the
-// hand-over. It paces itself by the connection's send queue: a slow client lags behind (reading
-// from the store when it catches up) rather than making the node buffer for it.
+// hand-over. It paces itself by the connection's send queue, event by event: once enough waits
+// unsent it stops — between blocks or inside one — and goes on where it stopped when the queue
+// has drained (OnDrained), so a slow client lags behind (reading from the store when it catches
+// up) rather than making the node buffer for it, and a block with more matching events than the
+// queue holds is sent in several turns. A heartbeat comment goes out on a tick only if nothing
+// else was sent since the last one.
 // Callbacks run on the connection's strand; the feed's listener only records the new head and
 // posts. Owned by the connection (shared); borrows the store and the feed, which outlive it.
 #pragma once
@@ -12,6 +16,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "node/api/http_server.h"
 #include "node/chain_store.h"
@@ -36,8 +41,11 @@ class EventStream final : public api::StreamProducer,
   // The feed's listener (on the chain strand).
   void OnCommitted(const std::shared_ptr<const ledger::Block>& block);
   void SchedulePump();
-  // Sends blocks from m_next_height on while the client keeps up and blocks are committed.
+  // Sends the rest of the current block, then blocks from m_next_height on, while the client keeps
+  // up and blocks are committed.
   void Pump();
+  // Reads block m_next_height (the one the feed handed over, or from the store) into m_events.
+  Status LoadBlock();
   // Tells the client why the stream stops (an `error` event), then ends it.
   void Fail(const Status& status);
 
@@ -48,6 +56,11 @@ class EventStream final : public api::StreamProducer,
   // On the strand only:
   EventPosition m_after;  // the last position sent or skipped
   uint64_t m_next_height;
+  // The matching events of block m_next_height once it is loaded; those before m_sent are sent.
+  bool m_block_loaded = false;
+  std::vector<Json> m_events;
+  size_t m_sent = 0;
+  bool m_sent_since_tick = false;                 // an event went out since the last OnTick
   std::shared_ptr<api::ResponseStream> m_stream;  // set in OnOpen before subscribing
   CommitFeed::Subscription m_subscription;
   // Written by the feed's listener:

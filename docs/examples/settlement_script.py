@@ -16,6 +16,9 @@ confirms every payout exactly once:
     transaction is ever submitted, so a restart re-sends the same transaction (the ledger
     knows it already) instead of a second confirmation.
 
+On a node that requires API tokens it sends the token the covalue CLI would: from --token-file,
+else $COVALUE_TOKEN_FILE, else $COVALUE_TOKEN (a token with the roles read and submit).
+
 Python 3 standard library only. Run with --help for the options.
 """
 
@@ -23,6 +26,7 @@ import argparse
 import http.client
 import json
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -41,6 +45,25 @@ def crash_point(name):
     if os.environ.get("SETTLEMENT_SCRIPT_CRASH") == name:
         log("crash (test hook)", at=name)
         os._exit(137)
+
+
+def read_token(token_file):
+    """The API token, found as the covalue CLI finds it: --token-file, $COVALUE_TOKEN_FILE,
+    $COVALUE_TOKEN; "" for none. A token file must be readable by its owner only."""
+    path = token_file or os.environ.get("COVALUE_TOKEN_FILE", "")
+    if not path:
+        return os.environ.get("COVALUE_TOKEN", "").strip()
+    if os.stat(path).st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        sys.exit(f"token file {path} lets other users read it; run `chmod 600 {path}`")
+    with open(path) as token_file_handle:
+        token = token_file_handle.readline().strip()
+    if not token:
+        sys.exit(f"token file {path} does not hold a token on its first line")
+    return token
+
+
+class StreamError(ConnectionError):
+    """The node ended the stream with an `error` event (data {code, message})."""
 
 
 def write_atomically(path, text):
@@ -81,28 +104,39 @@ class Bank:
 
 
 class Node:
-    def __init__(self, address):
+    def __init__(self, address, token=""):
         host, _, port = address.rpartition(":")
         self.host, self.port = host, int(port)
+        self.headers = {"Authorization": "Bearer " + token} if token else {}
+
+    def check_access(self, response):
+        """A node that refuses the token will not change its mind: stop, saying why."""
+        if response.status in (401, 403):
+            sys.exit(f"the node refused the API token (HTTP {response.status}): "
+                     f"{response.read().decode(errors='replace')}")
 
     def get_json(self, path):
         connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         try:
-            connection.request("GET", path)
+            connection.request("GET", path, headers=self.headers)
             response = connection.getresponse()
+            self.check_access(response)
             return response.status, json.loads(response.read() or b"{}")
         finally:
             connection.close()
 
     def events(self, cursor, ventures, heartbeat_s=5):
-        """Yields (id, kind, data) from the event stream after `cursor`, until it breaks."""
+        """Yields (id, kind, data) from the event stream after `cursor`, until it breaks
+        (ConnectionError; StreamError for an `error` event from the node)."""
         query = urllib.parse.urlencode({"kind": KINDS, "venture": ",".join(ventures),
                                         "heartbeat_ms": heartbeat_s * 1000})
         # Three heartbeats missed: the node or the link is gone; reconnect.
         connection = http.client.HTTPConnection(self.host, self.port, timeout=3 * heartbeat_s)
         try:
-            connection.request("GET", "/v1/events?" + query, headers={"Last-Event-ID": cursor})
+            connection.request("GET", "/v1/events?" + query,
+                               headers={**self.headers, "Last-Event-ID": cursor})
             response = connection.getresponse()
+            self.check_access(response)
             if response.status != 200:
                 raise ConnectionError(f"HTTP {response.status}: {response.read()!r}")
             event = {}
@@ -112,6 +146,8 @@ class Node:
                     raise ConnectionError("the stream ended")
                 line = line.decode().rstrip("\n")
                 if line == "":
+                    if event.get("event") == "error":
+                        raise StreamError(f"the node ended the stream: {event.get('data', '')}")
                     if "data" in event:
                         yield event.get("id", ""), event.get("event", ""), json.loads(event["data"])
                     event = {}
@@ -125,7 +161,7 @@ class Node:
 class SettlementScript:
     def __init__(self, options):
         self.options = options
-        self.node = Node(options.node)
+        self.node = Node(options.node, read_token(options.token_file))
         os.makedirs(options.state_dir, exist_ok=True)
         self.cursor_path = os.path.join(options.state_dir, "cursor")
         self.bank = Bank(options.bank_log or os.path.join(options.state_dir, "bank.log"))
@@ -147,8 +183,13 @@ class SettlementScript:
                     write_atomically(self.cursor_path, event_id + "\n")
                     cursor = event_id
                     log("cursor saved", cursor=cursor)
-            except (OSError, ConnectionError, http.client.HTTPException) as error:
-                log("stream interrupted; reconnecting", cursor=cursor, error=error)
+            except (OSError, ConnectionError, http.client.HTTPException, ValueError,
+                    KeyError) as error:
+                # The node went away, ended the stream with an error, or sent an event (or an
+                # answer) this script cannot read: start again from the last saved cursor, which
+                # is where the next unfinished payout's event is.
+                log("stream interrupted; reconnecting", cursor=cursor,
+                    error=f"{type(error).__name__}: {error}")
                 time.sleep(1)
 
     def handle(self, data):
@@ -194,6 +235,10 @@ class SettlementScript:
         with open(confirmation) as saved:
             tx_id = json.load(saved)["id"]
         log("submitting confirmation", bank_ref=ref, tx=tx_id, **where)
+        if os.environ.get("SETTLEMENT_SCRIPT_CRASH") == "after-submit":
+            # Test hook: the confirmation reaches the node, and the script dies before its commit.
+            self.covalue("tx", "submit", confirmation, "--node", self.options.node)
+            crash_point("after-submit")
         submitted = self.covalue("tx", "submit", confirmation, "--node", self.options.node, "--wait")
         if not submitted:
             # Refused: already committed (a restart re-sent it), or expired unsent. The ledger
@@ -209,7 +254,10 @@ class SettlementScript:
         return True
 
     def covalue(self, *arguments):
-        run = subprocess.run([self.options.covalue, *arguments], capture_output=True, text=True)
+        token = ["--token-file", self.options.token_file] if self.options.token_file else []
+        # Without --token-file the CLI finds $COVALUE_TOKEN_FILE or $COVALUE_TOKEN as we did.
+        run = subprocess.run([self.options.covalue, *arguments, *token], capture_output=True,
+                             text=True)
         self.last_error = run.stderr.strip()
         if run.returncode != 0:
             log("covalue " + arguments[0] + " " + arguments[1] + " failed", error=self.last_error)
@@ -228,6 +276,9 @@ def main():
     parser.add_argument("--bank-log", help="the simulated bank (default STATE_DIR/bank.log)")
     parser.add_argument("--ref-prefix", default="PAY", help="first part of every bank reference")
     parser.add_argument("--covalue", default="covalue", help="the covalue binary")
+    parser.add_argument("--token-file",
+                        help="the API token (else $COVALUE_TOKEN_FILE, else $COVALUE_TOKEN); "
+                             "needs the roles read and submit")
     SettlementScript(parser.parse_args()).run()
 
 

@@ -1,5 +1,9 @@
 #include "node/api/http_server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -32,6 +36,37 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr std::string_view kComponent = "http";
+// The most bytes of a streamed body one socket write sends (StreamBuffer::Take): each write must
+// finish within read_timeout, so a client is asked to read at least this much per read_timeout.
+constexpr size_t kMaxStreamChunkBytes = 64 << 10;
+// TCP keepalive on stream connections: probes after this long without a byte from the client,
+// this often, this many times. The user timeout drops a connection whose sent data stays
+// unacknowledged this long (heartbeats keep a stream busy, so keepalive alone would never probe
+// a vanished client). About a minute either way, instead of the system's two hours / 15 minutes.
+constexpr int kKeepAliveIdleSeconds = 30;
+constexpr int kKeepAliveIntervalSeconds = 10;
+constexpr int kKeepAliveProbes = 3;
+constexpr unsigned kUserTimeoutMs = 60000;
+
+// Turns on keepalive (and, where the system has them, its timings and the user timeout) for a
+// connection that stays open without requests: a peer that vanished without closing is noticed.
+void EnableKeepAlive(tcp::socket& socket) {
+  beast::error_code ec;
+  socket.set_option(net::socket_base::keep_alive(true), ec);
+  bool tuned = !ec;
+  auto set = [&](int level, int name, auto value) {
+    tuned = ::setsockopt(socket.native_handle(), level, name, &value, sizeof value) == 0 && tuned;
+  };
+#if defined(TCP_KEEPIDLE) && defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
+  set(IPPROTO_TCP, TCP_KEEPIDLE, kKeepAliveIdleSeconds);
+  set(IPPROTO_TCP, TCP_KEEPINTVL, kKeepAliveIntervalSeconds);
+  set(IPPROTO_TCP, TCP_KEEPCNT, kKeepAliveProbes);
+#endif
+#if defined(TCP_USER_TIMEOUT)
+  set(IPPROTO_TCP, TCP_USER_TIMEOUT, kUserTimeoutMs);
+#endif
+  if (!tuned) Log(LogLevel::kWarn, kComponent, "cannot set keepalive on a stream connection");
+}
 
 // Method, path, decoded query, headers and body of a parsed request.
 Status ConvertRequest(http::request<http::string_body>& in, HttpRequest& out) {
@@ -94,6 +129,20 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_sessions.erase(session);
   }
+  // Most streamed responses open at once: max_streams, or half of max_connections (at least 1).
+  size_t StreamLimit() const {
+    if (m_options.max_streams != 0) return m_options.max_streams;
+    return std::max<size_t>(1, m_options.max_connections / 2);
+  }
+  // Takes one of StreamLimit() places for a streamed response; false if none is free.
+  bool AcquireStream() {
+    size_t open = m_streams.load();
+    do {
+      if (open >= StreamLimit()) return false;
+    } while (!m_streams.compare_exchange_weak(open, open + 1));
+    return true;
+  }
+  void ReleaseStream() { m_streams.fetch_sub(1); }
 
   net::io_context& m_io;
   const HttpServerOptions m_options;
@@ -102,7 +151,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::atomic<bool> m_started{false};
   std::atomic<bool> m_stopping{false};
   std::atomic<uint16_t> m_port{0};
-  std::mutex m_mutex;  // guards m_sessions
+  std::atomic<size_t> m_streams{0};  // streamed responses holding a place (AcquireStream)
+  std::mutex m_mutex;                // guards m_sessions
   std::unordered_map<Session*, std::weak_ptr<Session>> m_sessions;
 };
 
@@ -116,6 +166,7 @@ class Session : public StreamSink, public std::enable_shared_from_this<Session> 
   Session(std::shared_ptr<HttpServer::Impl> server, tcp::socket socket, bool registered)
       : m_server(std::move(server)), m_stream(std::move(socket)), m_registered(registered) {}
   ~Session() {
+    if (m_holds_stream) m_server->ReleaseStream();
     if (m_registered) m_server->Unregister(this);
   }
 
@@ -197,7 +248,19 @@ class Session : public StreamSink, public std::enable_shared_from_this<Session> 
   void Write(uint64_t generation, HttpResponse response) {
     if (m_closed || !m_awaiting || generation != m_generation) return;
     m_awaiting = false;
-    if (response.stream) return WriteStreamHeader(std::move(response));
+    if (response.stream) {
+      if (m_server->AcquireStream()) {
+        m_holds_stream = true;
+        return WriteStreamHeader(std::move(response));
+      }
+      // Streams must leave connections for ordinary requests (submissions, /readyz).
+      Log(LogLevel::kWarn, kComponent, "stream limit reached; refusing a stream",
+          {{"limit", std::to_string(m_server->StreamLimit())}});
+      response = ErrorResponse({Code::kUnavailable, "too many streams open (at most " +
+                                                        std::to_string(m_server->StreamLimit()) +
+                                                        "); retry later"});
+      response.headers.emplace_back("Retry-After", "5");
+    }
     m_response = {};
     SetHeader(m_response, response);
     m_response.body() = std::move(response.body);
@@ -250,6 +313,8 @@ class Session : public StreamSink, public std::enable_shared_from_this<Session> 
 
   void OpenStream() {
     m_stream.expires_never();
+    EnableKeepAlive(m_stream.socket());
+    m_opened = true;
     m_body = std::make_shared<StreamBuffer>(weak_from_this(),
                                              m_server->m_options.max_stream_queue_bytes);
     Drain();  // notices the client leaving; a streamed response never reads another request
@@ -261,7 +326,7 @@ class Session : public StreamSink, public std::enable_shared_from_this<Session> 
   // `after_write`: called as a write completes (the producer hears OnDrained when all is sent).
   void Flush(bool after_write) {
     if (m_closed || m_sending_body || !m_body) return;
-    bool ending = m_body->Take(&m_sending);
+    bool ending = m_body->Take(&m_sending, kMaxStreamChunkBytes);
     if (!m_sending.empty()) {
       m_sending_body = true;
       m_stream.expires_after(m_server->m_options.read_timeout);
@@ -304,7 +369,12 @@ class Session : public StreamSink, public std::enable_shared_from_this<Session> 
     m_stream.close();
     if (m_tick) m_tick->cancel();
     if (m_body) m_body->MarkClosed();
-    if (auto producer = std::move(m_producer)) producer->OnClosed();
+    if (m_holds_stream) {
+      m_holds_stream = false;
+      m_server->ReleaseStream();
+    }
+    // OnClosed answers OnOpen: a producer that was never opened is only released.
+    if (auto producer = std::move(m_producer); producer && m_opened) producer->OnClosed();
   }
 
   static constexpr size_t kMaxDrainBytes = 64 << 20;
@@ -324,6 +394,8 @@ class Session : public StreamSink, public std::enable_shared_from_this<Session> 
   size_t m_drained = 0;
   // A streamed response: its producer (until closed), header, body and heartbeat timer.
   std::shared_ptr<StreamProducer> m_producer;
+  bool m_opened = false;        // m_producer has had OnOpen
+  bool m_holds_stream = false;  // holds one of the server's stream places
   std::optional<http::response<http::empty_body>> m_stream_header;
   std::optional<http::response_serializer<http::empty_body>> m_header_serializer;
   std::shared_ptr<StreamBuffer> m_body;
@@ -472,10 +544,6 @@ uint16_t HttpServer::port() const { return m_impl->m_port.load(); }
 void HttpServer::Stop() {
   std::shared_ptr<Impl> impl = m_impl;
   if (impl->m_stopping.exchange(true)) return;
-  net::post(impl->m_acceptor.get_executor(), [impl] {
-    beast::error_code ignored;
-    impl->m_acceptor.close(ignored);
-  });
   std::vector<std::shared_ptr<Session>> sessions;
   {
     std::lock_guard<std::mutex> lock(impl->m_mutex);
@@ -483,7 +551,14 @@ void HttpServer::Stop() {
       if (auto session = weak.lock()) sessions.push_back(std::move(session));
     }
   }
+  // The sessions' closes are posted before the acceptor's: a session waiting for its handler has
+  // no operation pending, and once the pending accept is cancelled the io_context could run dry
+  // (and run() return) before a close posted later had run, leaving the connection open.
   for (const auto& session : sessions) session->Close();
+  net::post(impl->m_acceptor.get_executor(), [impl] {
+    beast::error_code ignored;
+    impl->m_acceptor.close(ignored);
+  });
 }
 
 }  // namespace covalue::api

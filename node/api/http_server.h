@@ -34,6 +34,10 @@ struct HttpServerOptions {
   // close after it. Waiting for a handler's answer is not limited.
   std::chrono::milliseconds read_timeout{10000};
   size_t max_connections = 256;  // beyond it a new connection gets 503 unavailable and is closed
+  // Most streamed responses open at once; 0: half of max_connections (at least 1), so that streams
+  // always leave connections for ordinary requests. A stream beyond it is answered 503
+  // unavailable (with Retry-After) instead, and the producer is released unopened.
+  size_t max_streams = 0;
   // Most bytes of a streamed response waiting to be sent; a Write beyond it drops the connection.
   size_t max_stream_queue_bytes = 1 << 20;
 };
@@ -41,9 +45,12 @@ struct HttpServerOptions {
 // The body of a streamed response, sent with chunked transfer encoding in the order written.
 // At most HttpServerOptions::max_stream_queue_bytes may wait unsent: a Write beyond that closes
 // the connection — a client that does not read is dropped, never buffered for without bound; so
-// does a chunk the socket does not take within read_timeout. A writer that wants to keep its
-// client paces itself with queued_bytes() and StreamProducer::OnDrained. A streamed response
-// always ends its connection (and holds one of max_connections while open). Thread-safe.
+// does a socket write (of at most 64 KiB) that does not complete within read_timeout. A writer
+// that wants to keep its client paces itself with queued_bytes() and StreamProducer::OnDrained,
+// keeping well below the limit. A streamed response always ends its connection and, while open,
+// holds one of max_connections and one of max_streams; its socket has TCP keepalive (and a user
+// timeout) so that a client that vanished without closing is dropped within about a minute.
+// Thread-safe.
 class ResponseStream {
  public:
   virtual ~ResponseStream() = default;
@@ -74,8 +81,10 @@ class StreamProducer {
   // Every tick_interval() while the stream is open, if that is positive (for heartbeats).
   virtual void OnTick() {}
   virtual std::chrono::milliseconds tick_interval() const { return std::chrono::milliseconds(0); }
-  // The stream has closed, for whatever reason (also when the client left before OnOpen); the
-  // last callback, not made if the io_context stops running first. Writes fail from now on.
+  // The stream has closed, for whatever reason; made once for every producer that had OnOpen, as
+  // its last callback (not made if the io_context stops running first). Writes fail from now on.
+  // A producer that never got OnOpen (the client left, or the server stopped, before its answer
+  // was sent; or max_streams refused it) gets no callback at all: it is only released.
   virtual void OnClosed() {}
 };
 

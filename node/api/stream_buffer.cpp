@@ -46,10 +46,15 @@ bool StreamBuffer::closed() const {
   return m_closed || m_ending;
 }
 
-bool StreamBuffer::Take(std::string* out) {
+bool StreamBuffer::Take(std::string* out, size_t max_bytes) {
   std::lock_guard<std::mutex> lock(m_mutex);
-  out->swap(m_pending);
-  m_pending.clear();
+  if (m_pending.size() <= max_bytes) {
+    out->swap(m_pending);
+    m_pending.clear();
+  } else {
+    out->assign(m_pending, 0, max_bytes);
+    m_pending.erase(0, max_bytes);
+  }
   m_flush_asked = false;
   return m_ending;
 }

@@ -37,9 +37,10 @@ class StreamBuffer final : public ResponseStream {
   size_t queued_bytes() const override;
   bool closed() const override;
 
-  // For the connection: moves the bytes not yet taken into `out` (replacing its contents);
-  // true once End was called.
-  bool Take(std::string* out);
+  // For the connection: moves the oldest bytes not yet taken, at most `max_bytes` of them, into
+  // `out` (replacing its contents); true once End was called. A bounded chunk keeps each socket
+  // write short, so a client that reads steadily but slowly is not cut off by the write timeout.
+  bool Take(std::string* out, size_t max_bytes);
   // `bytes` taken earlier have been sent.
   void Sent(size_t bytes);
   // The connection has closed: every later Write fails.

@@ -1,33 +1,105 @@
 #!/usr/bin/env bash
-# The settlement script (docs/examples/settlement_script.py) against a real one-node network:
-# after the ecosystem scenario (scripts/scenario.sh; its 2026-Q2 payouts confirmed by hand, its
-# 2026-Q3 payouts instructed) and a monthly venture with more settled periods, the script follows
-# GET /v1/events and is killed at each dangerous point — kill -9 from outside after its first
-# confirmation, then dying right after a bank payment, then right after a confirmation, before
-# its cursor is saved — and restarted from its saved cursor each time, while further periods
-# settle. Then it replays the whole stream from the start. Exactly once means:
+# The settlement script (docs/examples/settlement_script.py) against a real one-node network that
+# requires API tokens (the script has a read+submit token): after the ecosystem scenario
+# (scripts/scenario.sh; its 2026-Q2 payouts confirmed by hand, its 2026-Q3 payouts instructed)
+# and a monthly venture with more settled periods, the script follows GET /v1/events and is
+# killed at each dangerous point — kill -9 from outside after its first confirmation, then dying
+# right after a bank payment, right after submitting a confirmation (before its commit), right
+# after a confirmation (before its cursor is saved) — and restarted from its saved cursor each
+# time, while further periods settle; the node itself is killed with -9 and restarted under a
+# running script. Then it replays the whole stream from the start. Exactly once means:
 #   - every payout of the settled periods is confirmed, with the script's bank reference;
 #   - the bank log holds exactly one payment per payout, of the payout's amount;
 #   - the ledger holds exactly one payout.confirmed per payout, committed by the one
 #     confirmation the script signed for it (every submission of it named the same transaction),
 #     and no confirmation was ever refused or left out of a block;
-#   - the payouts confirmed by hand (2026-Q2) were neither paid nor confirmed again.
+#   - the payouts confirmed by hand (2026-Q2) were neither paid nor confirmed again;
+#   - within each run of the script, the cursors it saved strictly increase: the stream, across
+#     reconnects and the node's restart, delivered no event twice and none out of order.
+# First, against a fake node: an `error` event and events it cannot read make it reconnect (from
+# its saved cursor, with its token) instead of stopping.
 set -euo pipefail
 CLI="$1"
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../../scripts/scenario.sh"
 SCRIPT="$(cd "$(dirname "$0")/../.." && pwd)/docs/examples/settlement_script.py"
 
+echo "--- against a fake node: an error event, or an event it cannot read, makes it reconnect"
+python3 - "$SCRIPT" "$WORK/fake-state" <<'PY' || fail "the script against a fake node"
+import argparse, http.server, importlib.util, io, os, sys, threading, time, types
+from contextlib import redirect_stdout
+spec = importlib.util.spec_from_file_location("settlement_script", sys.argv[1])
+script = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(script)
+script.time = types.SimpleNamespace(sleep=lambda _: None, strftime=time.strftime)
+# One body per connection: the node's error event, an event whose data is not JSON, one without
+# the fields of a settlement line, and one the test stops at.
+bodies = [b'event: error\ndata: {"code":"corruption","message":"block 7 is missing"}\n\n',
+          b'id: 7.0.0\nevent: settlement.line\ndata: {not json\n\n',
+          b'id: 7.0.1\nevent: settlement.line\ndata: {"id":"7.0.1"}\n\n',
+          b'id: 7.0.2\nevent: settlement.line\ndata: {"id":"7.0.2"}\n\n']
+requests = []
+class FakeNode(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        requests.append((self.headers.get("Authorization"), self.headers.get("Last-Event-ID")))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.write(bodies[min(len(requests), len(bodies)) - 1])
+    def log_message(self, *_):
+        pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeNode)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+class Done(Exception):
+    pass
+handle = script.SettlementScript.handle
+def stop_at_last(self, data):
+    if data["id"] == "7.0.2":
+        raise Done()
+    handle(self, data)
+script.SettlementScript.handle = stop_at_last
+os.environ.pop("COVALUE_TOKEN_FILE", None)
+os.environ["COVALUE_TOKEN"] = "cvt_fake"
+options = argparse.Namespace(node=f"127.0.0.1:{server.server_address[1]}", venture=["v"],
+                             payer="maker", key="none", state_dir=sys.argv[2], bank_log=None,
+                             ref_prefix="P", covalue="false", token_file=None)
+out = io.StringIO()
+try:
+    with redirect_stdout(out):
+        script.SettlementScript(options).run()
+except Done:
+    pass
+log = out.getvalue()
+for error in ("StreamError: the node ended the stream", "JSONDecodeError", "KeyError"):
+    if f"stream interrupted; reconnecting cursor=0 error={error}" not in log:
+        sys.exit(f"no reconnect after {error}:\n{log}")
+if requests != [("Bearer cvt_fake", "0")] * 4:
+    sys.exit(f"requests: {requests}")
+PY
+
 PORT=$(free_port)
 NODE="127.0.0.1:$PORT"
 cat >"$WORK/network.json" <<JSON
-{"chain_id": "covalue-settle",
+{"chain_id": "covalue-settle", "api_auth": "tokens",
  "members": [{"id": "maker", "roles": ["member"]}, {"id": "analytics", "roles": ["member"]},
              {"id": "connectivity", "roles": ["member"]}, {"id": "auditor", "roles": ["auditor"]}],
  "nodes": [{"name": "node0", "validator": true, "api_port": $PORT, "p2p_port": $((PORT + 1))}]}
 JSON
 "$CLI" network init "$WORK/network.json" --out "$WORK/net" >/dev/null || fail "network init"
+# The scenario and the checks use the node's admin token; the script a token of its own.
+export COVALUE_TOKEN_FILE="$WORK/net/node0/admin.token"
+SCRIPT_TOKEN="$WORK/script.token"
+"$CLI" token new --role read --role submit --name settlement --out "$SCRIPT_TOKEN" \
+  >"$WORK/script-token.json" 2>/dev/null || fail "token new"
+python3 - "$WORK/net/node0/config.json" "$WORK/script-token.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["api_tokens"].append(json.load(open(sys.argv[2]))["api_token"])
+json.dump(config, open(sys.argv[1], "w"), indent=2)
+PY
 start_node "$WORK/net/node0" "$NODE"
+# api_get <path>: GET with the admin token.
+api_get() { curl -sf -H "Authorization: Bearer $(cat "$COVALUE_TOKEN_FILE")" "http://$NODE$1"; }
 KEYS="$WORK/net/keys"
 WORKDIR="$WORK/scenario"
 STATE="$WORK/script-state"
@@ -59,12 +131,14 @@ settle_month() {
 setup_monthly >>"$WORK/scenario.log" 2>&1 || { cat "$WORK/scenario.log"; fail "monthly venture"; }
 settle_month 2026-01 300000 >>"$WORK/scenario.log" 2>&1 || fail "settle 2026-01"
 
-# start_script [crash point]: runs the script in the background; sets SCRIPT_PID.
+SCRIPT_ARGS=(--node "$NODE" --venture fleet-emissions --venture fleet-monthly --payer maker
+  --key "$KEYS/maker.key" --state-dir "$STATE" --covalue "$CLI" --ref-prefix SCRIPT)
+# start_script [crash point]: runs the script in the background with its token file (and not
+# the admin token of the environment); sets SCRIPT_PID.
 start_script() {
   echo "=== run (crash at: ${1:-none})" >>"$LOG"
-  SETTLEMENT_SCRIPT_CRASH="${1:-}" python3 "$SCRIPT" --node "$NODE" \
-    --venture fleet-emissions --venture fleet-monthly --payer maker --key "$KEYS/maker.key" \
-    --state-dir "$STATE" --covalue "$CLI" --ref-prefix SCRIPT >>"$LOG" 2>&1 &
+  env -u COVALUE_TOKEN_FILE SETTLEMENT_SCRIPT_CRASH="${1:-}" python3 "$SCRIPT" "${SCRIPT_ARGS[@]}" \
+    --token-file "$SCRIPT_TOKEN" >>"$LOG" 2>&1 &
   SCRIPT_PID=$!
   PIDS+=("$SCRIPT_PID")
 }
@@ -89,6 +163,13 @@ expect_crash() {
   grep -q "crash (test hook) at=$1" "$LOG" || fail "no crash at $1"
 }
 
+echo "--- without a token the node refuses the script, and it stops saying so"
+status=0
+out=$(env -u COVALUE_TOKEN_FILE -u COVALUE_TOKEN timeout 60 python3 "$SCRIPT" "${SCRIPT_ARGS[@]}" \
+  --state-dir "$WORK/no-token" 2>&1) || status=$?
+[ "$status" = 1 ] && grep -q "refused the API token (HTTP 401)" <<<"$out" ||
+  fail "the script without a token: status $status: $out"
+
 echo "--- run 1: killed with -9 after its first confirmation"
 start_script
 wait_until "a first confirmation" has_confirmations 1
@@ -105,12 +186,23 @@ settle_month 2026-03 525000 >>"$WORK/scenario.log" 2>&1 || fail "settle 2026-03"
 start_script after-confirmation
 expect_crash after-confirmation
 
-echo "--- run 4: resumes, and follows a period settled while it runs"
-start_script
+echo "--- run 4: dies right after submitting a confirmation, before its commit"
 settle_month 2026-04 199999 >>"$WORK/scenario.log" 2>&1 || fail "settle 2026-04"
+start_script after-submit
+expect_crash after-submit
+
+echo "--- run 5: resumes; the node is killed with -9 and restarted under it; a period settles"
+run5_line=$(wc -l <"$LOG")
+run5_confirmations=$(confirmations)
+start_script
+wait_until "a confirmation of run 5" has_confirmations $((run5_confirmations + 1))
+kill -9 "$NODE_PID"
+wait "$NODE_PID" 2>/dev/null || true
+start_node "$WORK/net/node0" "$NODE"
+settle_month 2026-05 333333 >>"$WORK/scenario.log" 2>&1 || fail "settle 2026-05"
 
 # Every settlement line of the script's ventures (and re-instruction), from the ledger.
-events=$(curl -sf "http://$NODE/v1/events/page?limit=1000&kind=settlement.line,payout.reinstructed&venture=$VENTURES") ||
+events=$(api_get "/v1/events/page?limit=1000&kind=settlement.line,payout.reinstructed&venture=$VENTURES") ||
   fail "events page"
 last_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][-1]["id"])' <<<"$events")
 cursor_at_end() { [ "$(cat "$STATE/cursor" 2>/dev/null)" = "$last_id" ]; }
@@ -119,17 +211,42 @@ kill -9 "$SCRIPT_PID"
 wait "$SCRIPT_PID" 2>/dev/null || true
 cp "$STATE/bank.log" "$WORK/bank-before-replay.log"
 
-echo "--- run 5: the whole stream again from the start changes nothing"
+tail -n +"$((run5_line + 1))" "$LOG" | grep -q "stream interrupted; reconnecting" ||
+  fail "the script did not notice the node's restart"
+
+echo "--- run 6: the whole stream again from the start changes nothing (token from \$COVALUE_TOKEN)"
 rm "$STATE/cursor"
-start_script
+echo "=== run (crash at: none; replay)" >>"$LOG"
+env -u COVALUE_TOKEN_FILE COVALUE_TOKEN="$(cat "$SCRIPT_TOKEN")" python3 "$SCRIPT" "${SCRIPT_ARGS[@]}" \
+  >>"$LOG" 2>&1 &
+SCRIPT_PID=$!
+PIDS+=("$SCRIPT_PID")
 wait_until "the replay to reach $last_id" cursor_at_end
 kill -9 "$SCRIPT_PID"
 wait "$SCRIPT_PID" 2>/dev/null || true
 cmp -s "$STATE/bank.log" "$WORK/bank-before-replay.log" || fail "the replay paid again"
 
 [ -z "${SHOW_SCRIPT_LOG:-}" ] || cat "$LOG"
+echo "--- no event twice: the saved cursors strictly increase within each run"
+python3 - "$LOG" <<'PY' || fail "the stream delivered an event twice or out of order"
+import re, sys
+runs, errors = [], []
+for line in open(sys.argv[1]):
+    if line.startswith("=== run"):
+        runs.append([])
+    elif (match := re.search(r" cursor saved cursor=(\d+)\.(\d+)\.(\d+)$", line)):
+        runs[-1].append(tuple(map(int, match.groups())))
+for number, cursors in enumerate(runs, 1):
+    for before, after in zip(cursors, cursors[1:]):
+        if not before < after:
+            errors.append(f"run {number}: cursor {before} then {after}")
+if sum(map(len, runs)) < 18:
+    errors.append(f"only {sum(map(len, runs))} cursors saved")
+sys.exit("\n".join(errors) or None)
+PY
+
 echo "--- exactly once"
-confirmed=$(curl -sf "http://$NODE/v1/events/page?limit=1000&kind=payout.confirmed&venture=$VENTURES") ||
+confirmed=$(api_get "/v1/events/page?limit=1000&kind=payout.confirmed&venture=$VENTURES") ||
   fail "confirmed events"
 payouts=()
 while read -r venture period member; do payouts+=("$venture $period $member"); done < <(
@@ -139,11 +256,11 @@ for e in json.load(sys.stdin)["events"]:
     if e["kind"] == "settlement.line" and e["scope"]["period"] != "2026-Q2":
         print(e["scope"]["venture"], e["scope"]["period"], e["attributes"]["member"])
 ' <<<"$events")
-[ "${#payouts[@]}" = 15 ] || fail "expected 15 payouts (Q3 and four months, three members each), found ${#payouts[@]}"
+[ "${#payouts[@]}" = 18 ] || fail "expected 18 payouts (Q3 and five months, three members each), found ${#payouts[@]}"
 for payout in "${payouts[@]}"; do
   read -r venture period member <<<"$payout"
   ref="SCRIPT-$venture-$period-$member-1"
-  record=$(curl -sf "http://$NODE/v1/ventures/$venture/payouts/$period/$member") || fail "payout $payout"
+  record=$(api_get "/v1/ventures/$venture/payouts/$period/$member") || fail "payout $payout"
   python3 - "$record" "$ref" "$STATE/bank.log" "$confirmed" "$LOG" <<'PY' || fail "payout $payout"
 import json, re, sys
 record, ref, bank_path, confirmed, log_path = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), sys.argv[5]
@@ -163,8 +280,8 @@ check(sent == {events[0]["tx_id"]}, f"the script submitted {sent}, the ledger ha
 PY
 done
 [ "$(wc -l <"$STATE/bank.log")" = "${#payouts[@]}" ] || fail "the bank log holds other payments"
-[ "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["events"]))' <<<"$confirmed")" = 18 ] ||
-  fail "expected 18 confirmations (3 by hand for Q2, 15 by the script): $confirmed"
+[ "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["events"]))' <<<"$confirmed")" = 21 ] ||
+  fail "expected 21 confirmations (3 by hand for Q2, 18 by the script): $confirmed"
 for ref in SEPA-Q2-0001 SEPA-Q2-0002 INTERNAL-Q2; do
   grep -q "\"bank_ref\":\"$ref\"" <<<"$confirmed" || fail "Q2 confirmation $ref"
 done

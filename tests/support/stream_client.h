@@ -1,10 +1,13 @@
 // StreamClient: a test client for streamed HTTP responses (node/api/http_server.h) and
 // server-sent events (GET /v1/events): sends one GET, then hands out the body as it arrives —
-// raw, line by line, or event by event. Every wait is bounded by a generous deadline, so a
+// raw, line by line, or event by event (noting the largest chunk). Every wait is bounded by a
+// generous deadline, so a
 // broken server fails the test instead of hanging it. Header-only; one thread per client.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -31,11 +34,18 @@ class StreamClient {
  public:
   static constexpr std::chrono::seconds kDeadline{30};
 
+  // `receive_buffer`: if not 0, the socket's receive buffer (SO_RCVBUF) in bytes — small, for a
+  // client whose window the server fills quickly.
   StreamClient(uint16_t port, const std::string& target,
-               const std::vector<std::pair<std::string, std::string>>& headers = {})
+               const std::vector<std::pair<std::string, std::string>>& headers = {},
+               int receive_buffer = 0)
       : m_stream(m_io) {
     namespace http = boost::beast::http;
     boost::beast::error_code ec;
+    if (receive_buffer != 0) {
+      m_stream.socket().open(boost::asio::ip::tcp::v4());
+      m_stream.socket().set_option(boost::asio::socket_base::receive_buffer_size(receive_buffer));
+    }
     m_stream.expires_after(kDeadline);
     m_stream.async_connect(
         boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port),
@@ -54,6 +64,11 @@ class StreamClient {
       return body.size();
     };
     m_parser.on_chunk_body(m_on_chunk);
+    m_on_chunk_header = [this](uint64_t size, boost::beast::string_view,
+                               boost::beast::error_code&) {
+      m_largest_chunk = std::max(m_largest_chunk, size);
+    };
+    m_parser.on_chunk_header(m_on_chunk_header);
     m_parser.body_limit(boost::none);
     m_stream.expires_after(kDeadline);
     http::async_read_header(m_stream, m_buffer, m_parser,
@@ -114,6 +129,8 @@ class StreamClient {
 
   // True once the body is complete (the last chunk arrived) — not merely cut off.
   bool complete() const { return m_parser.is_done(); }
+  // The size of the largest chunk of the body so far (chunked transfer encoding).
+  uint64_t largest_chunk() const { return m_largest_chunk; }
 
  private:
   // Reads some more of the body; false once it has ended or the connection closed.
@@ -138,6 +155,9 @@ class StreamClient {
   boost::beast::flat_buffer m_buffer;
   boost::beast::http::response_parser<boost::beast::http::string_body> m_parser;
   std::function<size_t(uint64_t, boost::beast::string_view, boost::beast::error_code&)> m_on_chunk;
+  std::function<void(uint64_t, boost::beast::string_view, boost::beast::error_code&)>
+      m_on_chunk_header;
+  uint64_t m_largest_chunk = 0;
   std::string m_text;  // received, not yet handed out
   bool m_eof = false;
 };

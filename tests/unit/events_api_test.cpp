@@ -78,9 +78,12 @@ class FeedService final : public node::LedgerService {
 
 // Blocks of one dataset registration each, by maker, on a TestChain.
 struct ChainFixture {
+  explicit ChainFixture(api::HttpServerOptions options = {})
+      : server(node::BuildLedgerApi(service), std::move(options)) {}
+
   covalue::testing::TestChain chain;
   FeedService service{chain};
-  covalue::testing::TestServer server{node::BuildLedgerApi(service)};
+  covalue::testing::TestServer server;
   uint64_t nonce = 0;
 
   // GET `target`; REQUIREs `status` and a JSON body.
@@ -262,7 +265,7 @@ TEST_CASE("The stream hands over from the store to the feed without gap or repea
   CHECK(Next(client)["id"] == "5.0.0");
 }
 
-TEST_CASE("A closed stream leaves the feed; subscriptions end with their handle", "[events]") {
+TEST_CASE("A closed stream leaves the feed, and subscriptions end with their handle", "[events]") {
   ChainFixture f;
   {
     StreamClient client(f.port(), "/v1/events?cursor=head");
@@ -300,6 +303,37 @@ TEST_CASE("A long replay runs in turns from the store, then follows the feed", "
   for (const std::string& dataset : expected) {
     CHECK(Next(client)["attributes"]["dataset"] == dataset);
   }
+  ledger::Block next = f.Register({"last"});
+  f.service.feed().Publish(next);
+  CHECK(Next(client)["attributes"]["dataset"] == "last");
+}
+
+TEST_CASE("A block whose events exceed the connection's queue limit is streamed whole",
+          "[events]") {
+  // The limit at which the server drops a client that does not read (1 MiB by default), smaller
+  // here so that a block of 700 registrations is well over it.
+  api::HttpServerOptions options;
+  options.max_stream_queue_bytes = 128 << 10;
+  ChainFixture f(options);
+  f.Register({"first"});
+  std::vector<std::string> datasets;
+  for (int i = 0; i < 700; ++i) datasets.push_back("big-" + std::to_string(i));
+  ledger::Block big = f.Register(datasets);
+  REQUIRE(big.txs.size() == datasets.size());
+  size_t bytes = 0;
+  for (const Json& event : node::CollectEvents(big, {}, {})) {
+    bytes += node::FormatServerSentEvent(event).size();
+  }
+  REQUIRE(bytes > 2 * options.max_stream_queue_bytes);
+
+  StreamClient client(f.port(), "/v1/events?cursor=1");
+  for (size_t i = 0; i < datasets.size(); ++i) {
+    Json event = Next(client);
+    INFO(i);
+    REQUIRE(event["id"] == "2." + std::to_string(i) + ".0");
+    REQUIRE(event["attributes"]["dataset"] == datasets[i]);
+  }
+  // Still connected, and following.
   ledger::Block next = f.Register({"last"});
   f.service.feed().Publish(next);
   CHECK(Next(client)["attributes"]["dataset"] == "last");
@@ -377,7 +411,7 @@ TEST_CASE("A node streams committed events from a cursor, then live", "[events][
   CHECK(live["attributes"]["dataset"] == "d3");
 }
 
-TEST_CASE("Resume after a cursor or Last-Event-ID; filters by kind, party, venture",
+TEST_CASE("Resume after a cursor or Last-Event-ID, and filters by kind, party, venture",
           "[events][node]") {
   NodeFixture f;
   Json d1 = f.Register("d1");
