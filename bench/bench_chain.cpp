@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "bench/tx_signing.h"
 #include "common/civil_time.h"
 #include "contracts/dataset_register.h"
 #include "contracts/grants.h"
@@ -37,12 +38,6 @@ std::string MemberId(uint32_t i) {
 }
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-// An unsigned transaction and the members who must sign it.
-struct Draft {
-  ledger::Transaction tx;
-  std::vector<uint32_t> signers;
-};
 
 // The generator's model of what the chain holds, so that every transaction it makes is
 // valid: datasets with their owners, grants with owner and grantee.
@@ -170,32 +165,6 @@ class Generator {
   std::unordered_map<size_t, uint16_t> m_pairs;              // grants per (dataset, grantee)
 };
 
-// Signs every draft on `threads` threads.
-std::vector<ledger::Transaction> SignAll(std::vector<Draft> drafts,
-                                         const std::vector<crypto::KeyPair>& keys,
-                                         unsigned threads) {
-  auto sign_range = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      std::vector<const crypto::KeyPair*> signers;
-      for (uint32_t m : drafts[i].signers) {
-        signers.push_back(&keys[m]);
-        drafts[i].tx.signers.push_back(keys[m].public_key());
-      }
-      if (!ledger::SignTransaction(drafts[i].tx, signers).ok()) std::abort();
-    }
-  };
-  std::vector<std::thread> workers;
-  size_t per = (drafts.size() + threads - 1) / threads;
-  for (size_t begin = 0; begin < drafts.size(); begin += per) {
-    workers.emplace_back(sign_range, begin, std::min(drafts.size(), begin + per));
-  }
-  for (auto& worker : workers) worker.join();
-  std::vector<ledger::Transaction> txs;
-  txs.reserve(drafts.size());
-  for (auto& draft : drafts) txs.push_back(std::move(draft.tx));
-  return txs;
-}
-
 }  // namespace
 
 ledger::Genesis BenchGenesis(const BenchChainOptions& options) {
@@ -241,7 +210,7 @@ Result<BenchChainStats> BuildBenchChain(
       auto drafts = generator.Block(height, BenchBlockTime(genesis, options, height),
                                     options.block_txs);
       Clock::time_point begin = Clock::now();
-      auto txs = SignAll(std::move(drafts), keys, threads);
+      auto txs = SignDrafts(std::move(drafts), keys, threads);
       signing += Clock::now() - begin;
       return txs;
     });
@@ -249,7 +218,7 @@ Result<BenchChainStats> BuildBenchChain(
   uint64_t height = 1;
   auto next = prepare(height);
   while (stats.txs < options.txs) {
-    std::vector<ledger::Transaction> txs = next.get();
+    COVALUE_ASSIGN_OR_RETURN(std::vector<ledger::Transaction> txs, next.get());
     size_t room = static_cast<size_t>(options.txs - stats.txs);
     if (txs.size() > room) txs.resize(room);  // the last block: exactly options.txs in all
     if (stats.txs + txs.size() < options.txs) next = prepare(height + 1);

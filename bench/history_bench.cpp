@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_chain.h"
+#include "bench/bench_util.h"
 #include "common/decimal.h"
 #include "node/api/http_client.h"
 #include "node/api/http_server.h"
@@ -73,23 +74,6 @@ double ThreadCpuMs() {
   return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
-[[noreturn]] void Fail(const std::string& what) {
-  std::fprintf(stderr, "history_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-template <class T>
-T Check(Result<T> result, const char* what) {
-  if (!result.ok()) Fail(std::string(what) + ": " + result.status().ToString());
-  return std::move(result).value();
-}
-
 // Drops the OS page cache of every file in `dir` (clean pages only: files are synced first).
 void DropPageCache(const std::string& dir) {
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
@@ -108,26 +92,6 @@ uint64_t FolderBytes(const std::string& dir) {
     if (entry.is_regular_file()) bytes += entry.file_size();
   }
   return bytes;
-}
-
-// The value of the first "key: value" line of `path` that starts with `key`.
-std::string FirstLine(const char* path, const char* key) {
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(key, 0) != 0) continue;
-    std::string value = line.substr(line.find(':') + 1);
-    value.erase(0, value.find_first_not_of(" \t"));
-    return value;
-  }
-  return "?";
-}
-
-// The 1, 5 and 15 minute load averages: other work on the machine shows in the tail.
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string one, five, fifteen;
-  in >> one >> five >> fifteen;
-  return one + " " + five + " " + fifteen;
 }
 
 // The open chain: RocksDB, ChainStore and, while measuring over HTTP, the API server.
@@ -297,9 +261,9 @@ int Run(const Options& options) {
     if (::mkdtemp(pattern.data()) == nullptr) Fail("cannot make a temporary folder");
     dir = pattern;
   }
-  std::printf("history_bench: %s, %u cores, RAM %s, load average %s; data in %s\n",
-              FirstLine("/proc/cpuinfo", "model name").c_str(), std::thread::hardware_concurrency(),
-              FirstLine("/proc/meminfo", "MemTotal").c_str(), LoadAverage().c_str(), dir.c_str());
+  MachineDescription machine = DescribeMachine();
+  std::printf("history_bench: %s, %u cores, RAM %.1f GiB, load average %s; data in %s\n",
+              machine.cpu_model.c_str(), machine.cores, machine.ram_gib, LoadAverage().c_str(), dir.c_str());
   Json report;
   {
     OpenChain chain(dir, genesis);
