@@ -1,6 +1,9 @@
 #include "node/block_builder.h"
 
 #include <algorithm>
+#include <map>
+
+#include "node/signature_check.h"
 
 namespace covalue::node {
 namespace {
@@ -53,7 +56,7 @@ Result<BuiltBlock> BuildBlock(const ChainStore& store, const ledger::Genesis& ge
 Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& genesis,
                                const ledger::Block& proposed,
                                const VerifiedPredicate& is_verified,
-                               std::optional<int64_t> latest_time_ms) {
+                               std::optional<int64_t> latest_time_ms, WorkerPool* pool) {
   const ledger::BlockHeader& claimed = proposed.header;
   COVALUE_RETURN_IF_ERROR(ledger::CheckBlockBody(proposed));
   ChainHead head = store.Head();
@@ -66,8 +69,32 @@ Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& g
   bool proposer_known = false;
   for (const auto& v : genesis.validators) proposer_known = proposer_known || v.key == claimed.proposer;
   if (!proposer_known) return Status(Code::kInvalidArgument, "block proposer is not a validator");
+  VerifiedPredicate verified = is_verified;
+  std::map<Hash32, std::vector<size_t>> held;  // transactions whose signatures hold, by id
+  if (pool != nullptr) {
+    std::vector<Hash32> ids(proposed.txs.size());
+    std::vector<bool> skip(proposed.txs.size());
+    for (size_t i = 0; i < proposed.txs.size(); ++i) {
+      ids[i] = ledger::TxId(proposed.txs[i]);
+      skip[i] = is_verified && is_verified(proposed.txs[i], ids[i]);
+    }
+    std::vector<Status> checked = VerifySignatures(proposed.txs, skip, pool);
+    for (size_t i = 0; i < checked.size(); ++i) {
+      if (!skip[i] && checked[i].ok()) held[ids[i]].push_back(i);
+    }
+    // The very transaction verified: same id and the same signatures, as the mempool judges.
+    verified = [&](const ledger::Transaction& tx, const Hash32& id) {
+      if (is_verified && is_verified(tx, id)) return true;
+      auto it = held.find(id);
+      if (it == held.end()) return false;
+      for (size_t i : it->second) {
+        if (proposed.txs[i].signatures == tx.signatures) return true;
+      }
+      return false;
+    };
+  }
   COVALUE_ASSIGN_OR_RETURN(BuiltBlock built, Execute(store, genesis, claimed.proposer, claimed.time_ms,
-                                                     proposed.txs, is_verified));
+                                                     proposed.txs, verified));
   if (!built.execution.rejected.empty()) {
     const auto& first = built.execution.rejected.front();
     return Status(Code::kInvalidArgument, "block holds a transaction that is not admissible (" +

@@ -15,6 +15,7 @@
 #include "consensus/commit_certificate.h"
 #include "ledger/genesis.h"
 #include "node/chain_store.h"
+#include "node/worker_pool.h"
 
 namespace covalue::node {
 
@@ -40,11 +41,14 @@ Result<BuiltBlock> BuildBlock(const ChainStore& store, const ledger::Genesis& ge
 // is after `latest_time_ms` (set when judging a proposal: the local clock plus the allowed
 // drift), its proposer is not a validator, a transaction is not admissible, or a header
 // field differs from this node's execution (named). The proposed results are replaced by
-// this node's own.
+// this node's own. With a `pool`, the signatures `is_verified` does not vouch for are verified
+// first on all of its threads (node/signature_check.h); the execution then takes those that
+// hold as verified, and verifies again — in order, giving the same result — those that do not.
 Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& genesis,
                                const ledger::Block& proposed,
                                const VerifiedPredicate& is_verified,
-                               std::optional<int64_t> latest_time_ms = std::nullopt);
+                               std::optional<int64_t> latest_time_ms = std::nullopt,
+                               WorkerPool* pool = nullptr);
 
 // Commits `built` with `certificate` (which the caller verified) in one synced batch.
 Status CommitBuiltBlock(ChainStore& store, BuiltBlock built,

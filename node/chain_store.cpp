@@ -265,15 +265,21 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
       batch.Delete(StateKey(key));
     }
   }
-  // The consensus WAL of this height (and any older leftovers) is no longer needed.
-  auto wal = m_kv.NewIterator();
-  Bytes wal_end = WalKey(header.height + 1, 0);
-  for (wal->Seek(Key("wal/")); wal->Valid(); wal->Next()) {
-    ByteView key = wal->key();
-    if (!std::lexicographical_compare(key.begin(), key.end(), wal_end.begin(), wal_end.end())) break;
-    batch.Delete(key);
+  // The consensus WAL of this height (and any older leftovers) is no longer needed. The
+  // iterator is closed before the write: an open one pins a snapshot (RocksDB's memtables,
+  // MemoryKvStore's whole map, which the write would then copy).
+  {
+    auto wal = m_kv.NewIterator();
+    Bytes wal_end = WalKey(header.height + 1, 0);
+    for (wal->Seek(Key("wal/")); wal->Valid(); wal->Next()) {
+      ByteView key = wal->key();
+      if (!std::lexicographical_compare(key.begin(), key.end(), wal_end.begin(), wal_end.end())) {
+        break;
+      }
+      batch.Delete(key);
+    }
+    COVALUE_RETURN_IF_ERROR(wal->status());
   }
-  COVALUE_RETURN_IF_ERROR(wal->status());
   ChainHead head{header.height,     ledger::BlockId(header), header.time_ms, header.state_root,
                  header.log_size, header.log_root};
   batch.Put(Key(kHeadKey), EncodeHead(head));

@@ -285,7 +285,7 @@ void ConsensusDriver::ValidateValue(const consensus::ValidateValue& request) {
                              [this](const ledger::Transaction& tx, const Hash32& id) {
                                return m_mempool.ContainsExact(tx, id);
                              },
-                             m_clock.NowMillis() + kMaxClockDriftMs);
+                             m_clock.NowMillis() + kMaxClockDriftMs, &m_verify_pool);
     if (built.ok()) {
       m_built.emplace(request.value_id, std::move(built).value());
       valid = true;
@@ -314,7 +314,8 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
     auto replayed = ReplayBlock(m_store, m_genesis, *block,
                                 [this](const ledger::Transaction& tx, const Hash32& id) {
                                   return m_mempool.ContainsExact(tx, id);
-                                });
+                                },
+                                std::nullopt, &m_verify_pool);
     // A block with a valid certificate that this node cannot replay means its state
     // differs from the network's: going on would build on a fork.
     if (!replayed.ok()) Fatal("decided block does not replay", replayed.status());

@@ -3,7 +3,8 @@
 // any signature it covers is sent), building and validating blocks (node/block_builder.h),
 // committing decided blocks, broadcasting to peers, and block sync. Everything runs on one
 // strand; the public methods only post to it, so they are thread-safe. Borrows the store,
-// mempool, genesis, key and peer sender, which must outlive it.
+// mempool, genesis, key and peer sender, which must outlive it; owns a WorkerPool on which the
+// signatures of blocks it did not build (proposals, synced blocks) are verified on every core.
 #pragma once
 
 #include <atomic>
@@ -104,6 +105,7 @@ class ConsensusDriver {
   PeerSender& m_peers;
   consensus::EngineConfig m_config;
   DriverHooks m_hooks;
+  WorkerPool m_verify_pool;  // used from the strand only
 
   // Strand-only state.
   std::unique_ptr<consensus::Engine> m_engine;

@@ -2,6 +2,7 @@
 
 #include "node/audit/stored_data_check.h"
 #include "node/block_builder.h"
+#include "node/signature_check.h"
 
 namespace covalue::audit {
 namespace {
@@ -130,10 +131,11 @@ Status ChainVerifier::CheckBlockAlone(const ledger::Block& block) {
   Status body = ledger::CheckBlockBody(block);
   if (!body.ok()) return Status(body.code(), "body: " + body.message());
   COVALUE_RETURN_IF_ERROR(CheckCertifiedHeader(header, block.certificate, m_genesis, m_validators));
+  const std::vector<Status> signatures = node::VerifySignatures(block.txs, {}, &m_pool);
   for (size_t i = 0; i < block.txs.size(); ++i) {
     const ledger::Transaction& tx = block.txs[i];
     Status signed_ok = tx.chain_id == m_genesis.chain_id
-                           ? ledger::VerifyTransactionSignatures(tx)
+                           ? signatures[i]
                            : Status(Code::kWrongChain, "it is for chain '" + tx.chain_id + "'");
     if (!signed_ok.ok()) {
       return Status(signed_ok.code(), "transaction " + std::to_string(i) + " (" +

@@ -23,6 +23,7 @@
 #include "node/audit/chain_source.h"
 #include "node/chain_store.h"
 #include "node/storage/memory_kv_store.h"
+#include "node/worker_pool.h"
 
 namespace covalue::audit {
 
@@ -98,6 +99,7 @@ class ChainVerifier {
   node::ChainHead m_previous;  // the last block that passed (the genesis or the anchor first)
   AuditReport m_report;
   Status m_failure;
+  node::WorkerPool m_pool;  // transaction signatures are verified on every core
   // Full replay: a fresh chain store over memory, started from the genesis.
   std::unique_ptr<storage::MemoryKvStore> m_replay_kv;
   std::unique_ptr<node::ChainStore> m_replay;
