@@ -8,6 +8,7 @@
 //   wait-height  how long a node takes to reach a height (a fresh follower's block-sync
 //                catch-up)
 //   chain-bytes  the committed transactions and their raw encoded bytes, from a node's blocks
+//   compact      compacts a stopped node's data folder (a copy of it) and gives its size
 // Every transaction is signed before its measured window (signing time reported apart);
 // commits are observed on one node's event stream (commit_watcher.h). Figures go to stdout
 // and, with --json, to a file. Not a test.
@@ -31,6 +32,7 @@
 #include "node/api/http_client.h"
 #include "node/genesis_file.h"
 #include "node/key_file.h"
+#include "node/storage/rocks_kv_store.h"
 
 namespace covalue::bench {
 namespace {
@@ -273,6 +275,9 @@ int Run(const Args& args) {
   const size_t peak_txs = static_cast<size_t>(args.Number("peak-txs", 20000));
   const double latency_seconds = args.Number("latency-seconds", 20);
   const size_t connections = static_cast<size_t>(args.Number("connections", 8));
+  // The rate the latency fractions apply to, instead of the median peak: to compare two
+  // builds at the same rates.
+  const double latency_base = args.Number("latency-base", 0);
   std::vector<double> fractions = {0.5, 0.9};
 
   std::vector<std::string> members;
@@ -321,12 +326,14 @@ int Run(const Args& args) {
     std::fflush(stdout);
     report["peak_runs"].push_back(j);
   }
+  if (peaks.empty()) Fail("no peak run (--peak-runs 0)");
   double peak = Percentile(peaks, 0.5);
   report["commit_tps"] = peak;
   report["commit_tps_min"] = *std::min_element(peaks.begin(), peaks.end());
   report["commit_tps_max"] = *std::max_element(peaks.begin(), peaks.end());
+  if (latency_base > 0) report["latency_base_tps"] = latency_base;
   for (double fraction : fractions) {
-    double rate = fraction * peak;
+    double rate = fraction * (latency_base > 0 ? latency_base : peak);
     size_t count = std::max<size_t>(1, static_cast<size_t>(rate * latency_seconds));
     auto interval = std::chrono::duration_cast<SteadyClock::duration>(
         std::chrono::duration<double>(1.0 / rate));
@@ -449,6 +456,24 @@ int ChainBytes(const Args& args) {
   return 0;
 }
 
+// Compacts the store in --data (a stopped node's folder, or a copy: it is rewritten) and
+// writes its size in bytes: the chain at rest, without the write-ahead log and the level-0
+// files a node leaves behind, whose size depends on the moment it stopped.
+int Compact(const Args& args) {
+  std::string folder = args.Text("data");
+  {
+    auto store = Check(storage::RocksKvStore::Open(folder, {.create_if_missing = false}), "store");
+    Check(store->CompactAll(), "compaction");
+  }
+  uint64_t bytes = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+    if (entry.is_regular_file()) bytes += entry.file_size();
+  }
+  std::printf("compacted: %llu bytes\n", static_cast<unsigned long long>(bytes));
+  WriteJson(args, {{"db_bytes_compacted", bytes}});
+  return 0;
+}
+
 }  // namespace
 }  // namespace covalue::bench
 
@@ -459,13 +484,15 @@ int main(int argc, char** argv) {
   if (command == "run") return Run(Args(argc, argv, 2));
   if (command == "wait-height") return WaitHeight(Args(argc, argv, 2));
   if (command == "chain-bytes") return ChainBytes(Args(argc, argv, 2));
+  if (command == "compact") return Compact(Args(argc, argv, 2));
   std::fprintf(
       stderr,
       "usage: load_gen verify-rate [--seconds S] [--json FILE]\n"
       "       load_gen run --net DIR --api H:P,H:P,... [--watch N] [--peak-runs N] [--peak-txs N]\n"
-      "                    [--latency-seconds S] [--connections N] [--json FILE]\n"
+      "                    [--latency-seconds S] [--latency-base TPS] [--connections N] [--json FILE]\n"
       "       load_gen wait-height --api H:P --height H [--since-ms T] [--timeout S] [--json "
       "FILE]\n"
-      "       load_gen chain-bytes --api H:P [--json FILE]\n");
+      "       load_gen chain-bytes --api H:P [--json FILE]\n"
+      "       load_gen compact --data DIR [--json FILE]\n");
   return 2;
 }

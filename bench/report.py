@@ -58,6 +58,7 @@ def build_report(parts, mode, seconds, network_seconds, root):
     catchup = load(parts, "catchup")
     chain = load(parts, "chain")
     disk = load(parts, "disk")
+    disk_compacted = load(parts, "disk_compacted")
     audit = load(parts, "audit")
     history = load(parts, "history")
     follower = load(parts, "follower")
@@ -89,6 +90,7 @@ def build_report(parts, mode, seconds, network_seconds, root):
         "commit_sig_limit_ratio": run["commit_tps"] * sigs / commit_limit,
         "peak_runs": run["peak_runs"],
         "latency_runs": run["latency_runs"],
+        "latency_base_tps": run.get("latency_base_tps"),  # set by --latency-base, else the peak
     }
     for pct in (50, 90):
         lat = by_fraction[pct].get("latency_ms", {})
@@ -109,9 +111,13 @@ def build_report(parts, mode, seconds, network_seconds, root):
     r["catchup_tps"] = catchup["tps"]
     r["catchup_limit_ratio"] = catchup["tps"] / process_limit
     r["catchup_sig_limit_ratio"] = catchup["tps"] * sigs / process_limit
-    r["disk_bytes"] = disk["db_bytes"]
-    r["disk_bytes_per_tx"] = disk["db_bytes"] / txs
-    r["disk_bytes_per_raw_byte"] = disk["db_bytes"] / chain["raw_tx_bytes"]
+    # At rest (compacted): what the chain costs per transaction; as left: plus the write-ahead
+    # log and level-0 files of the moment the node stopped (bounded, whatever the chain).
+    r["disk_bytes"] = disk_compacted["db_bytes_compacted"]
+    r["disk_bytes_per_tx"] = r["disk_bytes"] / txs
+    r["disk_bytes_per_raw_byte"] = r["disk_bytes"] / chain["raw_tx_bytes"]
+    r["disk_bytes_as_left"] = disk["db_bytes"]
+    r["disk_bytes_as_left_per_raw_byte"] = disk["db_bytes"] / chain["raw_tx_bytes"]
     r["peak_rss_mb"] = max(v["peak_rss_mb"] for v in nodes["validators"])
     r["validators"] = nodes["validators"]
     r["follower_peak_rss_mb"] = follower["follower_peak_rss_mb"] if follower else None
@@ -143,7 +149,8 @@ def table(r):
          f"{r['commit_limit_ratio']:.3f} (per signature {r['commit_sig_limit_ratio']:.3f})", "≥ 0.80"),
     ]
     for pct, goal in ((50, "p50 ≤ 25, p99 ≤ 100"), (90, "")):
-        rows.append((f"commit latency at {pct}% ({fmt(r[f'rate_tps_at_{pct}pct'])} tx/s)",
+        base = f" of {fmt(r['latency_base_tps'])} given" if r["latency_base_tps"] else ""
+        rows.append((f"commit latency at {pct}%{base} ({fmt(r[f'rate_tps_at_{pct}pct'])} tx/s)",
                      f"p50 {fmt(r[f'latency_p50_ms_at_{pct}pct'], 1)} ms, p99 {fmt(r[f'latency_p99_ms_at_{pct}pct'], 1)} ms",
                      "", "", goal))
     rows += [
@@ -155,8 +162,9 @@ def table(r):
         ("history query, 100 items (HTTP, warm)",
          f"p50 {fmt(r['history_p50_ms'], 2)} ms, p99 {fmt(r['history_p99_ms'], 2)} ms"
          + (f" ({fmt(r['history_txs'])} txs)" if r["history_txs"] else ""), "", "", "p99 ≤ 5 ms"),
-        ("bytes on disk", f"{fmt(r['disk_bytes_per_tx'])} per tx, {r['disk_bytes_per_raw_byte']:.2f} × raw "
-         f"({fmt(r['raw_tx_bytes_per_tx'])} B/tx)", "", "", "≤ 2 × raw"),
+        ("bytes on disk, compacted (as the node left them)",
+         f"{fmt(r['disk_bytes_per_tx'])} per tx, {r['disk_bytes_per_raw_byte']:.2f} × raw "
+         f"({fmt(r['raw_tx_bytes_per_tx'])} B/tx) ({r['disk_bytes_as_left_per_raw_byte']:.2f} ×)", "", "", "≤ 2 × raw"),
         ("peak RSS per validator", f"{fmt(r['peak_rss_mb'], 1)} MB (max of 4)", "", "", ""),
         ("validator CPU per committed tx", f"{fmt(r['node_cpu_ms_per_tx'], 3)} ms", "", "", ""),
     ]

@@ -1,7 +1,6 @@
 #include "node/block_builder.h"
 
 #include <algorithm>
-#include <map>
 
 #include "node/signature_check.h"
 
@@ -70,29 +69,11 @@ Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& g
   for (const auto& v : genesis.validators) proposer_known = proposer_known || v.key == claimed.proposer;
   if (!proposer_known) return Status(Code::kInvalidArgument, "block proposer is not a validator");
   VerifiedPredicate verified = is_verified;
-  // Transactions whose signatures hold (vouched for by `is_verified`, or verified here), by id.
-  std::map<Hash32, std::vector<size_t>> held;
+  std::optional<VerifiedTxs> checked;
   if (pool != nullptr) {
-    std::vector<Hash32> ids(proposed.txs.size());
-    std::vector<bool> skip(proposed.txs.size());
-    for (size_t i = 0; i < proposed.txs.size(); ++i) {
-      ids[i] = ledger::TxId(proposed.txs[i]);
-      skip[i] = is_verified && is_verified(proposed.txs[i], ids[i]);
-    }
-    std::vector<Status> checked = VerifySignatures(proposed.txs, skip, pool);
-    for (size_t i = 0; i < checked.size(); ++i) {
-      if (skip[i] || checked[i].ok()) held[ids[i]].push_back(i);
-    }
-    // The very transaction verified: same id and the same signatures, as the mempool judges.
-    // Asks `is_verified` (a mempool lookup) no second time.
-    verified = [&](const ledger::Transaction& tx, const Hash32& id) {
-      auto it = held.find(id);
-      if (it == held.end()) return false;
-      for (size_t i : it->second) {
-        if (proposed.txs[i].signatures == tx.signatures) return true;
-      }
-      return false;
-    };
+    // Asks `is_verified` (a mempool lookup) once per transaction, here.
+    checked.emplace(VerifiedTxs::Check(proposed.txs, is_verified, pool));
+    verified = checked->Predicate();
   }
   COVALUE_ASSIGN_OR_RETURN(BuiltBlock built, Execute(store, genesis, claimed.proposer, claimed.time_ms,
                                                      proposed.txs, verified));
@@ -119,9 +100,9 @@ Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& g
 }
 
 Status CommitBuiltBlock(ChainStore& store, BuiltBlock built,
-                        consensus::CommitCertificate certificate) {
+                        consensus::CommitCertificate certificate, bool sync) {
   built.block.certificate = std::move(certificate);
-  return store.CommitBlock(built.block, built.execution, built.log_nodes);
+  return store.CommitBlock(built.block, built.execution, built.log_nodes, sync);
 }
 
 Bytes BlockValue(const ledger::Block& block) {

@@ -15,12 +15,10 @@
 #include "consensus/commit_certificate.h"
 #include "ledger/genesis.h"
 #include "node/chain_store.h"
+#include "node/signature_check.h"
 #include "node/worker_pool.h"
 
 namespace covalue::node {
-
-// Whether a transaction's signatures were verified already (contracts::BlockContext).
-using VerifiedPredicate = std::function<bool(const ledger::Transaction& tx, const Hash32& tx_id)>;
 
 struct BuiltBlock {
   ledger::Block block;  // certificate empty until committed
@@ -50,9 +48,10 @@ Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& g
                                std::optional<int64_t> latest_time_ms = std::nullopt,
                                WorkerPool* pool = nullptr);
 
-// Commits `built` with `certificate` (which the caller verified) in one synced batch.
+// Commits `built` with `certificate` (which the caller verified) in one batch, synced unless
+// `sync` is false (ChainStore::CommitBlock).
 Status CommitBuiltBlock(ChainStore& store, BuiltBlock built,
-                        consensus::CommitCertificate certificate);
+                        consensus::CommitCertificate certificate, bool sync = true);
 
 // The consensus value of a block: EncodeBlock with an empty certificate; its id is BlockId.
 Bytes BlockValue(const ledger::Block& block);

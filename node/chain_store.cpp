@@ -239,7 +239,7 @@ Result<std::vector<Bytes>> ChainStore::ReadConsensusWal(uint64_t height) const {
 
 Status ChainStore::CommitBlock(const ledger::Block& block,
                                const contracts::BlockExecution& execution,
-                               const std::vector<crypto::MerkleNode>& new_log_nodes) {
+                               const std::vector<crypto::MerkleNode>& new_log_nodes, bool sync) {
   const ledger::BlockHeader& header = block.header;
   ChainHead previous = Head();
   if (header.height != previous.height + 1 || header.previous_id != previous.block_id) {
@@ -283,7 +283,7 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
   ChainHead head{header.height,     ledger::BlockId(header), header.time_ms, header.state_root,
                  header.log_size, header.log_root};
   batch.Put(Key(kHeadKey), EncodeHead(head));
-  COVALUE_RETURN_IF_ERROR(m_kv.Write(batch, /*sync=*/true));
+  COVALUE_RETURN_IF_ERROR(m_kv.Write(batch, sync));
   std::lock_guard<std::mutex> lock(m_head_mutex);
   m_head = head;
   return Status::Ok();

@@ -89,9 +89,12 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
 
   // Writes `block` (which must extend the head), its transaction index, the log nodes it
   // adds, the state changes and the indexes (history, block time, state versions) in one
-  // synced batch, then moves the head.
+  // batch, then moves the head. The batch is synced unless `sync` is false: then a power loss
+  // may take it (and the blocks after it) away as a whole until the next synced write, which
+  // makes it durable too (the store's log is written in order) — for block sync, which commits
+  // a run of certified blocks and syncs the last.
   Status CommitBlock(const ledger::Block& block, const contracts::BlockExecution& execution,
-                     const std::vector<crypto::MerkleNode>& new_log_nodes);
+                     const std::vector<crypto::MerkleNode>& new_log_nodes, bool sync = true);
 
  private:
   storage::KvStore& m_kv;

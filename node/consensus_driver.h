@@ -1,10 +1,12 @@
 // ConsensusDriver: hosts the BFT engine (consensus/engine.h) inside a node. It owns the
 // engine and carries out its actions: timers, persisting the safety state (synced before
 // any signature it covers is sent), building and validating blocks (node/block_builder.h),
-// committing decided blocks, broadcasting to peers, and block sync. Everything runs on one
-// strand; the public methods only post to it, so they are thread-safe. Borrows the store,
-// mempool, genesis, key and peer sender, which must outlive it; owns a WorkerPool on which the
-// signatures of blocks it did not build (proposals, synced blocks) are verified on every core.
+// committing decided blocks, broadcasting to peers, announcing its head, and block sync
+// (docs/spec/p2p.md §Block sync). Everything runs on one strand; the public methods only post
+// to it, so they are thread-safe. Borrows the store, mempool, genesis, key and peer sender,
+// which must outlive it. Owns a WorkerPool on which the signatures of proposals are verified
+// on every core, and one thread that verifies synced blocks' signatures while the strand
+// applies the blocks before them.
 #pragma once
 
 #include <atomic>
@@ -18,7 +20,10 @@
 #include <set>
 #include <tuple>
 
+#include <deque>
+
 #include <boost/asio.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "common/clock.h"
 #include "consensus/engine.h"
@@ -26,6 +31,7 @@
 #include "node/chain_store.h"
 #include "node/mempool.h"
 #include "node/peer_protocol.h"
+#include "node/signature_check.h"
 
 namespace covalue::node {
 
@@ -65,6 +71,11 @@ class ConsensusDriver {
 
   void OnConsensusMessage(consensus::Message message);
   void OnSyncResponse(const crypto::PublicKey& from, SyncResponse response);
+  // A peer's head: verified (once per new height), it shows how far the network has
+  // committed, and starts a sync if this node lacks it.
+  void OnHeadAnnounce(const crypto::PublicKey& from, consensus::CommitCertificate certificate);
+  // A link to `peer` came up: it gets this node's head.
+  void OnPeerConnected(const crypto::PublicKey& peer);
   // The mempool received transactions.
   void OnTxsAvailable();
   // Answers a peer's sync request from the store (any thread; reads only).
@@ -80,7 +91,8 @@ class ConsensusDriver {
   uint64_t height() const { return m_height.load(); }
   uint32_t round() const { return m_round.load(); }
   // The highest committed height that more than f validators have shown (a signed message for
-  // height h shows h - 1 committed): at least one honest validator is there. 0 until heard.
+  // height h shows h - 1 committed: at least one honest validator is there), or that a
+  // verified head certificate proves, whichever is higher. 0 until heard.
   uint64_t peers_height() const { return m_peers_height.load(); }
 
  private:
@@ -89,7 +101,29 @@ class ConsensusDriver {
   void BuildValue(const consensus::RequestValue& request);
   void ValidateValue(const consensus::ValidateValue& request);
   void CommitDecided(const consensus::Commit& commit);
-  void RequestSync(uint64_t from_height);
+  // Block sync. Up to kSyncDepth batches (answers) are verified (on m_sync_verifier) or waiting
+  // to be applied while the next request is out; the strand applies each block as soon as it
+  // is verified, one per turn, so consensus messages are handled in between.
+  struct SyncedBlock {
+    crypto::PublicKey from{};
+    ledger::Block block;
+    VerifiedTxs verified;     // its transactions' signatures that hold
+    bool last_of_batch = false;
+    bool refused = false;     // not the block its certificate names: the batch ends here
+  };
+  // From the engine (`peer` empty: the next connected peer, round robin) or a head announce.
+  void RequestSync(uint64_t from_height, const crypto::PublicKey* peer = nullptr);
+  void SendSyncRequest(const crypto::PublicKey& peer, uint64_t from_height);
+  void OnSyncArrived(const crypto::PublicKey& from, SyncResponse response);
+  void ContinueSync();
+  // On m_sync_verifier: checks each block against its certificate and verifies its
+  // signatures, handing the blocks to the strand one by one.
+  void VerifySyncBatch(const crypto::PublicKey& from, std::vector<ledger::Block> blocks);
+  void OnSyncVerified(SyncedBlock block);
+  void ApplySyncedBlock();
+  void AnnounceHead(const crypto::PublicKey* to);
+  void ScheduleAnnounce();
+  void UpdatePeersHeight();
   void RecordInput(const consensus::Message& message);
   void Schedule(const consensus::ScheduleTimeout& timeout);
   // Raises the sender's claimed height if `message` is for a later height and its signature
@@ -119,6 +153,19 @@ class ConsensusDriver {
   Counters m_counters;
   std::optional<consensus::ValidatorSet> m_validators;
   std::vector<uint64_t> m_claims;  // per validator index: the highest height it spoke of
+  uint64_t m_certified_height = 0;  // the highest height a verified head announce proved
+  std::optional<consensus::CommitCertificate> m_head_certificate;  // of the store's head
+  // Block sync.
+  size_t m_sync_in_flight = 0;  // requests sent and not answered
+  std::chrono::steady_clock::time_point m_sync_sent_at;
+  crypto::PublicKey m_sync_peer{};
+  bool m_sync_more = false;      // the sync peer's last answer was full: it has more
+  size_t m_sync_batches = 0;     // handed to the verifier and not yet applied
+  uint64_t m_sync_queued_to = 0; // the last height of those batches (0: none)
+  std::deque<SyncedBlock> m_sync_ready;  // verified, in order
+  bool m_sync_applying = false;
+  const VerifiedTxs* m_synced_verified = nullptr;  // while a synced block is committed
+  bool m_commit_sync = true;  // false while a synced block that is not its batch's last commits
   uint64_t m_timed_height = 0;     // the height whose rounds started at m_height_started
   std::chrono::steady_clock::time_point m_height_started;
 
@@ -126,6 +173,8 @@ class ConsensusDriver {
   std::atomic<uint64_t> m_height{0};
   std::atomic<uint32_t> m_round{0};
   mutable std::mutex m_counters_mutex;
+  // Last: joined (and its queued jobs dropped) before anything above is destroyed.
+  boost::asio::thread_pool m_sync_verifier{1};
 };
 
 }  // namespace covalue::node

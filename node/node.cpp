@@ -72,6 +72,10 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
   Node* self = node.get();
   node->m_network->SetReceiveHandler(
       [self](const crypto::PublicKey& from, Bytes payload) { self->OnPeerPayload(from, std::move(payload)); });
+  // Runs only after Start, once the driver exists.
+  node->m_network->SetPeerEventHandler([self](const crypto::PublicKey& peer, bool connected) {
+    if (connected) self->m_driver->OnPeerConnected(peer);
+  });
   node->m_sender = std::make_unique<NetworkSender>(*node->m_network, node->m_isolated);
   consensus::EngineConfig engine;
   engine.chain_id = node->m_genesis.chain_id;
@@ -261,8 +265,10 @@ void Node::OnPeerPayload(const crypto::PublicKey& from, Bytes payload) {
           if (any) m_driver->OnTxsAvailable();
         } else if constexpr (std::is_same_v<T, SyncRequest>) {
           m_sender->Send(from, EncodePeerMessage(m_driver->AnswerSync(m)));
-        } else {
+        } else if constexpr (std::is_same_v<T, SyncResponse>) {
           m_driver->OnSyncResponse(from, std::move(m));
+        } else {
+          m_driver->OnHeadAnnounce(from, std::move(m.certificate));
         }
       },
       *message);

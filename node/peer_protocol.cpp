@@ -3,7 +3,7 @@
 namespace covalue::node {
 namespace {
 
-enum : uint8_t { kConsensus = 1, kTxs = 2, kSyncRequest = 3, kSyncResponse = 4 };
+enum : uint8_t { kConsensus = 1, kTxs = 2, kSyncRequest = 3, kSyncResponse = 4, kHead = 5 };
 constexpr uint32_t kMaxBlockBytes = 32u << 20;
 
 }  // namespace
@@ -24,10 +24,13 @@ Bytes EncodePeerMessage(const PeerMessage& message) {
           w.U8(kSyncRequest);
           w.U64(m.from_height);
           w.U32(m.max_blocks);
-        } else {
+        } else if constexpr (std::is_same_v<T, SyncResponse>) {
           w.U8(kSyncResponse);
           w.Count(m.blocks.size());
           for (const auto& block : m.blocks) w.Bytes(ledger::EncodeBlock(block));
+        } else {
+          w.U8(kHead);
+          consensus::EncodeCommitCertificate(w, m.certificate);
         }
       },
       message);
@@ -74,6 +77,12 @@ Result<PeerMessage> DecodePeerMessage(ByteView bytes) {
         response.blocks.push_back(std::move(block));
       }
       message = std::move(response);
+      break;
+    }
+    case kHead: {
+      HeadAnnounce head;
+      COVALUE_RETURN_IF_ERROR(consensus::DecodeCommitCertificate(r, &head.certificate));
+      message = std::move(head);
       break;
     }
     default:

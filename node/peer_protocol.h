@@ -1,5 +1,6 @@
 // What nodes say to each other over an authenticated peer link (docs/spec/p2p.md):
-// consensus messages, gossiped transactions, and block sync requests and responses.
+// consensus messages, gossiped transactions, block sync requests and responses, and the
+// certificate of the sender's head (how a node learns it is behind on an idle network).
 // Canonical encoding, decoded with limits before anything is allocated. Decoding never
 // touches storage or consensus state. Plain values and pure functions; thread-safe.
 #pragma once
@@ -8,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "consensus/commit_certificate.h"
 #include "consensus/messages.h"
 #include "ledger/block.h"
 
@@ -21,14 +23,18 @@ struct TxGossip { std::vector<ledger::Transaction> txs; };
 struct SyncRequest { uint64_t from_height = 0; uint32_t max_blocks = 0; };
 // Blocks with their certificates, consecutive from the requested height (possibly none).
 struct SyncResponse { std::vector<ledger::Block> blocks; };
+// "I have committed up to certificate.height": the commit certificate of the sender's head
+// block, which proves it without trusting the sender.
+struct HeadAnnounce { consensus::CommitCertificate certificate; };
 
-using PeerMessage = std::variant<ConsensusPayload, TxGossip, SyncRequest, SyncResponse>;
+using PeerMessage = std::variant<ConsensusPayload, TxGossip, SyncRequest, SyncResponse, HeadAnnounce>;
 
-// PeerMessage = u8 type (1 consensus, 2 txs, 3 sync request, 4 sync response) ‖ body:
+// PeerMessage = u8 type (1 consensus, 2 txs, 3 sync request, 4 sync response, 5 head) ‖ body:
 //   1: bytes consensus::EncodeMessage
 //   2: u32 count ‖ count × Transaction
 //   3: u64 from_height ‖ u32 max_blocks
 //   4: u32 count ‖ count × bytes(EncodeBlock)
+//   5: CommitCertificate (consensus::EncodeCommitCertificate)
 Bytes EncodePeerMessage(const PeerMessage& message);
 Result<PeerMessage> DecodePeerMessage(ByteView bytes);
 

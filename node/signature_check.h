@@ -1,8 +1,11 @@
 // Verifying many transactions' signatures at once, on every core of a WorkerPool: what a node
 // does before replaying a block it did not build (a proposal, a synced block) and what the
-// auditor does for every block. Stateless functions.
+// auditor does for every block. VerifySignatures is a stateless function; a VerifiedTxs is a
+// plain value (not synchronised: build it on one thread, then read it from any one thread).
 #pragma once
 
+#include <functional>
+#include <map>
 #include <vector>
 
 #include "common/status.h"
@@ -11,10 +14,32 @@
 
 namespace covalue::node {
 
+// Whether a transaction's signatures were verified already (contracts::BlockContext).
+using VerifiedPredicate = std::function<bool(const ledger::Transaction& tx, const Hash32& tx_id)>;
+
 // For each of `txs`, Ok or why its signatures do not hold (ledger::VerifyTransactionSignatures);
 // Ok without checking for those where skip[i] is true (skip empty: none skipped). On `pool`'s
 // threads, or the caller's alone when `pool` is null.
 std::vector<Status> VerifySignatures(const std::vector<ledger::Transaction>& txs,
                                      const std::vector<bool>& skip, WorkerPool* pool);
+
+// Which of a list of transactions (a block's) have signatures known to hold: those
+// `is_verified` vouches for (a mempool that verified them; may be empty) and those that
+// VerifySignatures found to hold. Answers for the very transactions checked — the same id
+// and the same signatures — so a replay may take them as verified, and checks the rest
+// itself.
+class VerifiedTxs {
+ public:
+  static VerifiedTxs Check(const std::vector<ledger::Transaction>& txs,
+                           const VerifiedPredicate& is_verified, WorkerPool* pool);
+
+  bool Holds(const ledger::Transaction& tx, const Hash32& tx_id) const;
+  // Holds, as a predicate; borrows this object, which must outlive its use.
+  VerifiedPredicate Predicate() const;
+
+ private:
+  // By id, the signature lists that hold (one, unless a list carries one id twice).
+  std::map<Hash32, std::vector<std::vector<crypto::Signature>>> m_held;
+};
 
 }  // namespace covalue::node

@@ -101,8 +101,10 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& path
   db_options.create_if_missing = options.create_if_missing && !options.read_only;
   db_options.paranoid_checks = true;
   if (options.background_threads > 1) db_options.IncreaseParallelism(options.background_threads);
+  db_options.compression = rocksdb::kZSTD;
 
   rocksdb::BlockBasedTableOptions table_options;
+  table_options.block_size = options.block_bytes;
   if (options.block_cache_bytes > 0) {
     table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   }
@@ -134,6 +136,13 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& path
   impl->db = std::move(db);
   impl->read_only = options.read_only;
   return std::unique_ptr<RocksKvStore>(new RocksKvStore(path, std::move(impl)));
+}
+
+Status RocksKvStore::CompactAll() {
+  COVALUE_RETURN_IF_ERROR(FromRocks(m_impl->db->Flush(rocksdb::FlushOptions()), "flushing the store"));
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(m_impl->db->CompactRange(options, nullptr, nullptr), "compacting the store");
 }
 
 Result<std::optional<Bytes>> RocksKvStore::Get(ByteView key) const {

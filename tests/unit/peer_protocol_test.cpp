@@ -23,6 +23,7 @@ TEST_CASE("every peer message kind round-trips") {
       node::SyncRequest{5, 32},
       node::SyncResponse{{produced.block}},
       node::SyncResponse{},
+      node::HeadAnnounce{produced.block.certificate},
   };
   for (const auto& message : messages) {
     Bytes encoded = node::EncodePeerMessage(message);
