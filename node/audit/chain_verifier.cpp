@@ -1,5 +1,7 @@
 #include "node/audit/chain_verifier.h"
 
+#include <future>
+
 #include "node/audit/stored_data_check.h"
 #include "node/block_builder.h"
 #include "node/signature_check.h"
@@ -88,10 +90,11 @@ Status ChainVerifier::Fail(uint64_t height, const Status& status) {
   return m_failure;
 }
 
-Status ChainVerifier::CheckBlock(const ledger::Block& block) {
+Status ChainVerifier::CheckBlock(const ledger::Block& block,
+                                 const std::vector<Status>* signatures) {
   if (!m_failure.ok()) return m_failure;
   uint64_t height = next_height();
-  Status checked = CheckBlockAlone(block);
+  Status checked = CheckBlockAlone(block, signatures);
   if (checked.ok()) checked = m_replay ? ReplayBlock(block) : CheckRangeLog(block);
   if (!checked.ok()) return Fail(height, checked);
   m_previous = HeadAfter(block.header);
@@ -104,7 +107,12 @@ Status ChainVerifier::CheckBlock(const ledger::Block& block) {
   return Status::Ok();
 }
 
-Status ChainVerifier::CheckBlockAlone(const ledger::Block& block) {
+std::vector<Status> ChainVerifier::VerifyTxSignatures(const ledger::Block& block) {
+  return node::VerifySignatures(block.txs, {}, &m_pool);
+}
+
+Status ChainVerifier::CheckBlockAlone(const ledger::Block& block,
+                                      const std::vector<Status>* verified) {
   const ledger::BlockHeader& header = block.header;
   auto invalid = [](std::string what) { return Status(Code::kInvalidArgument, std::move(what)); };
   if (header.chain_id != m_genesis.chain_id) {
@@ -131,7 +139,9 @@ Status ChainVerifier::CheckBlockAlone(const ledger::Block& block) {
   Status body = ledger::CheckBlockBody(block);
   if (!body.ok()) return Status(body.code(), "body: " + body.message());
   COVALUE_RETURN_IF_ERROR(CheckCertifiedHeader(header, block.certificate, m_genesis, m_validators));
-  const std::vector<Status> signatures = node::VerifySignatures(block.txs, {}, &m_pool);
+  const std::vector<Status> signatures =
+      verified != nullptr && verified->size() == block.txs.size() ? *verified
+                                                                  : VerifyTxSignatures(block);
   for (size_t i = 0; i < block.txs.size(); ++i) {
     const ledger::Transaction& tx = block.txs[i];
     Status signed_ok = tx.chain_id == m_genesis.chain_id
@@ -219,15 +229,30 @@ Status VerifyChain(ChainSource& source, ChainVerifier& verifier) {
                                               std::to_string(range.first) + ", the audit at " +
                                               std::to_string(verifier.next_height()));
   }
+  // Block h + 1 is read and its signatures verified (on the verifier's pool) while block h is
+  // checked and replayed here; the source is used by that one thread only.
+  struct Fetched {
+    Result<ledger::Block> block;
+    std::vector<Status> signatures;
+  };
+  auto fetch = [&source, &verifier](uint64_t height) {
+    Fetched fetched{source.ReadBlock(height), {}};
+    if (fetched.block.ok()) fetched.signatures = verifier.VerifyTxSignatures(*fetched.block);
+    return fetched;
+  };
+  std::future<Fetched> next;
+  if (range.first <= range.last) next = std::async(std::launch::async, fetch, range.first);
   for (uint64_t height = range.first; height <= range.last; ++height) {
-    auto block = source.ReadBlock(height);
-    if (!block.ok()) {
-      std::string message = block.status().message();
+    Fetched current = next.get();
+    if (height < range.last) next = std::async(std::launch::async, fetch, height + 1);
+    if (!current.block.ok()) {
+      std::string message = current.block.status().message();
       std::string name = "block " + std::to_string(height) + ": ";
       if (message.rfind(name, 0) != 0) message = name + message;  // an I/O error, say
-      return Status(block.status().code(), message);
+      return Status(current.block.status().code(), message);
     }
-    COVALUE_RETURN_IF_ERROR(verifier.CheckBlock(*block));
+    // On an early return, `next`'s destructor waits for the read under way.
+    COVALUE_RETURN_IF_ERROR(verifier.CheckBlock(*current.block, &current.signatures));
   }
   if (range.claimed_head) COVALUE_RETURN_IF_ERROR(verifier.CheckClaimedHead(*range.claimed_head));
   if (const storage::KvStore* stored = source.stored_kv()) {

@@ -5,9 +5,9 @@
 // (state root, results, Merkle log root and size) — and the first inconsistency stops the
 // audit with a Status "block H: <what differs>". A range that does not start at block 1
 // starts from a certified anchor instead and cannot replay state (docs/spec/audit-bundle.md).
-// The verifier owns its replay store. Not thread-safe: one thread feeds it. The checks before
-// the replay (CheckBlockAlone) read no state, only the previous block's head (its id, time);
-// given each block's predecessor they could run in parallel across blocks.
+// The verifier owns its replay store. Not thread-safe: one thread feeds it — except
+// VerifyTxSignatures, which reads no state and may run on another thread meanwhile (VerifyChain
+// verifies the next block's signatures while the current one replays).
 #pragma once
 
 #include <cstdint>
@@ -70,8 +70,12 @@ class ChainVerifier {
   // The height CheckBlock expects next.
   uint64_t next_height() const { return m_previous.height + 1; }
   // Checks block next_height() and, if it passes, moves on. After a failure every later call
-  // fails with the same Status.
-  Status CheckBlock(const ledger::Block& block);
+  // fails with the same Status. `signatures`: VerifyTxSignatures(block) if already done.
+  Status CheckBlock(const ledger::Block& block,
+                    const std::vector<Status>* signatures = nullptr);
+  // For each of `block`'s transactions, whether its signatures hold, on every core.
+  // Thread-safe; reads no state.
+  std::vector<Status> VerifyTxSignatures(const ledger::Block& block);
   // After the last block: what a source claims its head is equals that block.
   Status CheckClaimedHead(const node::ChainHead& claimed);
   // After the last block: a data folder's derived data — the state, the transaction, history
@@ -87,7 +91,7 @@ class ChainVerifier {
       : m_genesis(genesis), m_validators(std::move(validators)) {}
   // Every check of `block` before the replay: links to the previous block (m_previous: its
   // height, id and time), body, certificate, signatures. Reads no state.
-  Status CheckBlockAlone(const ledger::Block& block);
+  Status CheckBlockAlone(const ledger::Block& block, const std::vector<Status>* signatures);
   Status ReplayBlock(const ledger::Block& block);
   Status CheckRangeLog(const ledger::Block& block);
   Status Fail(uint64_t height, const Status& status);
@@ -110,7 +114,8 @@ class ChainVerifier {
 
 // Reads every block of `source` in order into `verifier`, then checks the source's claimed
 // head and (a data folder) its stored data. The first inconsistency is returned; the report
-// says what passed.
+// says what passed. The next block is read and its signatures verified on a thread of its own
+// while the current one is checked and replayed.
 Status VerifyChain(ChainSource& source, ChainVerifier& verifier);
 
 }  // namespace covalue::audit
