@@ -58,10 +58,11 @@ Hash32 MerkleLeafHash(ByteView leaf) {
 }
 
 Hash32 MerkleNodeHash(const Hash32& left, const Hash32& right) {
-  const uint8_t prefix = kNodePrefix;
-  Sha256Hasher hasher;
-  hasher.Update(ByteView(&prefix, 1)).Update(left).Update(right);
-  return hasher.Finish();
+  std::array<uint8_t, 1 + 2 * 32> input;  // prefix ‖ left ‖ right, hashed in one call
+  input[0] = kNodePrefix;
+  std::copy(left.begin(), left.end(), input.begin() + 1);
+  std::copy(right.begin(), right.end(), input.begin() + 1 + 32);
+  return Sha256(input);
 }
 
 Hash32 MerkleEmptyRoot() {

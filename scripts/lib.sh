@@ -3,7 +3,7 @@
 
 COVALUE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 COVALUE_BUILD="${COVALUE_BUILD:-$COVALUE_ROOT/build}"
-COVALUE_PACKAGES=(g++ cmake ninja-build pkg-config libsodium-dev librocksdb-dev libboost-dev
+COVALUE_PACKAGES=(g++ cmake ninja-build pkg-config libsodium-dev libssl-dev librocksdb-dev libboost-dev
                   nlohmann-json3-dev catch2 python3)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -1,5 +1,7 @@
 #include "node/api/auth.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
