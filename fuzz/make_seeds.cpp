@@ -113,6 +113,10 @@ void PeerMessageSeeds(const std::vector<ledger::Transaction>& txs) {
   sync.Count(1);
   sync.Bytes(block);
   Write("peer_message", "sync_response", std::move(sync).Take());
+  auto golden = ledger::DecodeBlock(block);  // its certificate, as a head announce carries it
+  FUZZ_CHECK(golden.ok(), golden.status().ToString());
+  Write("peer_message", "head_announce",
+        EncodePeerMessage(node::HeadAnnounce{golden->certificate}));
 }
 
 // A script for consensus_message_fuzz: control ‖ bytes message, repeated.
