@@ -140,6 +140,8 @@ void ConsensusDriver::OnHeadAnnounce(const crypto::PublicKey& from,
                .ok()) {
         Log(LogLevel::kWarn, "sync", "a peer announced a head whose certificate does not verify",
             {{"peer", ToHex(from)}, {"height", std::to_string(height)}});
+        std::lock_guard<std::mutex> lock(m_counters_mutex);
+        ++m_counters.invalid_head_announces;
         return;
       }
       m_certified_height = height;
@@ -251,6 +253,8 @@ void ConsensusDriver::ApplySyncedBlock() {
   const ledger::Block& block = synced.block;
   if (synced.refused) {
     m_sync_more = false;  // that peer is not asked again by the pipeline
+    std::lock_guard<std::mutex> lock(m_counters_mutex);
+    ++m_counters.invalid_synced_blocks;
   } else if (block.header.height == m_engine->height()) {  // not decided meanwhile by itself
     // One fsync per batch: its last block's synced write makes the ones before durable.
     m_commit_sync = synced.last_of_batch;
@@ -263,6 +267,8 @@ void ConsensusDriver::ApplySyncedBlock() {
       Log(LogLevel::kWarn, "sync", "a synced block's certificate does not verify",
           {{"peer", ToHex(synced.from)}, {"height", std::to_string(block.header.height)}});
       m_sync_more = false;
+      std::lock_guard<std::mutex> lock(m_counters_mutex);
+      ++m_counters.invalid_synced_blocks;
     } else {
       std::lock_guard<std::mutex> lock(m_counters_mutex);
       ++m_counters.blocks_synced;

@@ -86,6 +86,8 @@ class ConsensusDriver {
     uint64_t blocks_synced = 0;
     uint64_t invalid_proposals = 0;
     uint64_t txs_committed = 0;
+    uint64_t invalid_head_announces = 0;  // a certificate that does not verify
+    uint64_t invalid_synced_blocks = 0;   // not the block its certificate names, or a bad certificate
   };
   Counters counters() const;
   uint64_t height() const { return m_height.load(); }

@@ -1,7 +1,8 @@
 // Block sync between two real nodes on loopback (a validator and a follower, RocksDB, the peer
 // network, the HTTP API): a follower learns the validator's head from its head announce and
 // fetches the blocks — more than the two batches the sync pipeline keeps in flight — with no
-// transaction to wake the network.
+// transaction to wake the network; a peer that forges an announce or a synced block changes
+// nothing.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -9,7 +10,13 @@
 #include <string>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+
+#include "ledger/block.h"
 #include "node/key_file.h"
+#include "node/net/frame_cipher.h"
+#include "node/peer_protocol.h"
+#include "tests/support/raw_peer_client.h"
 #include "tests/support/running_node.h"
 
 using namespace covalue;
@@ -74,4 +81,49 @@ TEST_CASE("a follower catches up on an idle network from the validator's head an
   CHECK(status["node"]["role"] == "follower");
   CHECK(follower->Call("GET", "/readyz").status == 200);
 
+}
+
+// A peer (a known key, so its link is accepted) that lies: a head announce whose certificate
+// does not verify, and an unsolicited sync answer whose block is not the one its certificate
+// names. Neither raises the node's view of the network's height nor reaches its chain.
+TEST_CASE("a forged head announce and a forged synced block change nothing") {
+  const crypto::KeyPair intruder = KeyFromLabel("intruder");
+  RunningNode validator([&](node::NodeConfig& config) {
+    config.peers = {{"intruder", intruder.public_key(), "", 0}};
+  });
+  CommitBlocks(validator, 3, 1);
+  auto encoded = validator.Json(validator.Call("GET", "/v1/blocks/3/encoded?count=1"));
+  auto block_bytes = FromHex(encoded["blocks"][0]["block"].get<std::string>());
+  REQUIRE(block_bytes.ok());
+  auto forged_block = ledger::DecodeBlock(*block_bytes);
+  REQUIRE(forged_block.ok());
+  forged_block->header.height = 4;  // the certificate still names block 3
+
+  consensus::CommitCertificate forged_head{1000, 0, Hash32{7}, {{0, crypto::Signature{}}}};
+  boost::asio::io_context io;
+  covalue::testing::RawPeerClient raw(io, validator.node().p2p_port());
+  REQUIRE(raw.Handshake(intruder, "covalue-test").ok());
+  raw.Write(raw.Seal(net::RecordKind::kData,
+                     node::EncodePeerMessage(node::HeadAnnounce{forged_head})));
+  raw.Write(raw.Seal(net::RecordKind::kData,
+                     node::EncodePeerMessage(node::SyncResponse{{*forged_block}})));
+
+  auto refused_both = [&] {
+    auto consensus = NodeStatus(validator)["node"]["consensus"];
+    return consensus["invalid_head_announces"] == 1 && consensus["invalid_synced_blocks"] == 1;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!refused_both() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(refused_both());
+  CommitBlocks(validator, 1, 4);
+  auto status = NodeStatus(validator);
+  CHECK(status["height"] == 4);
+  auto block4 = validator.Json(validator.Call("GET", "/v1/blocks/4"));
+  CHECK(block4["header"]["id"] != ToHex(ledger::BlockId(forged_block->header)));
+  auto ready = validator.Call("GET", "/readyz");
+  INFO(ready.body);
+  CHECK(ready.status == 200);
+  CHECK(validator.Json(ready)["peers_height"].get<uint64_t>() < 1000);
 }
