@@ -45,14 +45,13 @@ Hash32 Final(EVP_MD_CTX* context) {
 
 Hash32 Sha256(ByteView data) {
   // One context per thread, reinitialised for each hash: no allocation per call.
-  thread_local std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(NewContext(),
-                                                                          EVP_MD_CTX_free);
+  thread_local std::unique_ptr<EVP_MD_CTX, DigestContextFree> context(NewContext());
   Require(EVP_DigestInit_ex(context.get(), Sha256Method(), nullptr), "init");
   Require(EVP_DigestUpdate(context.get(), data.data(), data.size()), "update");
   return Final(context.get());
 }
 
-void Sha256Hasher::FreeContext::operator()(evp_md_ctx_st* context) const {
+void DigestContextFree::operator()(evp_md_ctx_st* context) const {
   EVP_MD_CTX_free(context);
 }
 

@@ -13,6 +13,11 @@ struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
 
 namespace covalue::crypto {
 
+// Frees an OpenSSL digest context (for std::unique_ptr).
+struct DigestContextFree {
+  void operator()(evp_md_ctx_st* context) const;
+};
+
 Hash32 Sha256(ByteView data);
 
 class Sha256Hasher {
@@ -22,10 +27,7 @@ class Sha256Hasher {
   Hash32 Finish();
 
  private:
-  struct FreeContext {
-    void operator()(evp_md_ctx_st* context) const;
-  };
-  std::unique_ptr<evp_md_ctx_st, FreeContext> m_context;
+  std::unique_ptr<evp_md_ctx_st, DigestContextFree> m_context;
 };
 
 }  // namespace covalue::crypto

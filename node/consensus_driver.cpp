@@ -10,14 +10,6 @@
 namespace covalue::node {
 namespace {
 
-constexpr uint32_t kSyncBatch = 32;
-constexpr size_t kSyncMaxBytes = 16u << 20;
-// Batches verified or waiting to be applied before the next request goes out.
-constexpr size_t kSyncDepth = 2;
-// A sync request unanswered for this long is taken as lost (its peer may have gone).
-constexpr auto kSyncStall = std::chrono::seconds(3);
-// An idle node tells its peers its head this often (and each peer as it connects).
-constexpr auto kAnnounceInterval = std::chrono::seconds(2);
 // The WAL of one height holds at most this many messages (a stalled height keeps going
 // without it; the log only speeds up recovery).
 constexpr uint64_t kMaxWalEntriesPerHeight = 20000;
@@ -122,187 +114,6 @@ void ConsensusDriver::OnTxsAvailable() {
   });
 }
 
-void ConsensusDriver::OnSyncResponse(const crypto::PublicKey& from, SyncResponse response) {
-  boost::asio::post(m_strand, [this, from, response = std::move(response)]() mutable {
-    if (!m_stopped) OnSyncArrived(from, std::move(response));
-  });
-}
-
-void ConsensusDriver::OnHeadAnnounce(const crypto::PublicKey& from,
-                                     consensus::CommitCertificate certificate) {
-  boost::asio::post(m_strand, [this, from, certificate = std::move(certificate)] {
-    if (m_stopped) return;
-    uint64_t height = certificate.height;
-    if (height < m_engine->height()) return;  // nothing this node lacks
-    if (height > m_certified_height) {
-      if (!consensus::VerifyCommitCertificate(certificate, *m_validators, m_genesis.chain_id,
-                                              height, certificate.block_id)
-               .ok()) {
-        Log(LogLevel::kWarn, "sync", "a peer announced a head whose certificate does not verify",
-            {{"peer", ToHex(from)}, {"height", std::to_string(height)}});
-        std::lock_guard<std::mutex> lock(m_counters_mutex);
-        ++m_counters.invalid_head_announces;
-        return;
-      }
-      m_certified_height = height;
-      UpdatePeersHeight();
-    }
-    // A node busy at that very height is about to decide it; an idle one missed it.
-    if (height > m_engine->height() || m_engine->idle()) RequestSync(m_engine->height(), &from);
-  });
-}
-
-void ConsensusDriver::OnPeerConnected(const crypto::PublicKey& peer) {
-  boost::asio::post(m_strand, [this, peer] {
-    if (!m_stopped) AnnounceHead(&peer);
-  });
-}
-
-void ConsensusDriver::AnnounceHead(const crypto::PublicKey* to) {
-  if (!m_head_certificate) return;
-  Bytes message = EncodePeerMessage(HeadAnnounce{*m_head_certificate});
-  if (to != nullptr) {
-    m_peers.Send(*to, std::move(message));
-  } else {
-    m_peers.Broadcast(std::move(message));
-  }
-}
-
-void ConsensusDriver::ScheduleAnnounce() {
-  // While a height is under way its messages tell the peers where this node is; an idle
-  // network sends none, and a node that missed the last decision would wait for the next.
-  auto timer = std::make_shared<boost::asio::steady_timer>(m_strand);
-  timer->expires_after(kAnnounceInterval);
-  m_timers.insert(timer);
-  timer->async_wait([this, timer](const boost::system::error_code& error) {
-    m_timers.erase(timer);
-    if (error || m_stopped) return;
-    if (m_engine->idle()) AnnounceHead(nullptr);
-    ScheduleAnnounce();
-  });
-}
-
-void ConsensusDriver::OnSyncArrived(const crypto::PublicKey& from, SyncResponse response) {
-  if (m_sync_in_flight > 0) --m_sync_in_flight;
-  bool full = response.blocks.size() >= kSyncBatch;
-  // Keep the blocks that continue what is queued (or the current height): a late or repeated
-  // answer is dropped here, before its signatures are verified.
-  uint64_t next = std::max(m_sync_queued_to + 1, m_engine->height());
-  std::vector<ledger::Block> blocks;
-  for (auto& block : response.blocks) {
-    if (block.header.height < next) continue;
-    if (block.header.height != next) break;
-    blocks.push_back(std::move(block));
-    ++next;
-  }
-  if (blocks.empty()) return;
-  ++m_sync_batches;
-  m_sync_queued_to = next - 1;
-  m_sync_peer = from;
-  m_sync_more = full && blocks.back().header.height == response.blocks.back().header.height;
-  ContinueSync();
-  boost::asio::post(m_sync_verifier, [this, from, blocks = std::move(blocks)]() mutable {
-    VerifySyncBatch(from, std::move(blocks));
-  });
-}
-
-void ConsensusDriver::ContinueSync() {
-  if (!m_sync_more || m_sync_in_flight > 0 || m_sync_batches >= kSyncDepth) return;
-  SendSyncRequest(m_sync_peer, std::max(m_sync_queued_to + 1, m_engine->height()));
-}
-
-void ConsensusDriver::VerifySyncBatch(const crypto::PublicKey& from,
-                                      std::vector<ledger::Block> blocks) {
-  for (size_t i = 0; i < blocks.size(); ++i) {
-    SyncedBlock synced{from, std::move(blocks[i]), {}, i + 1 == blocks.size(), false};
-    const ledger::Block& block = synced.block;
-    bool matches = ledger::BlockId(block.header) == block.certificate.block_id &&
-                   ledger::CheckBlockBody(block).ok();
-    if (!matches) {
-      // It and the rest of the batch are dropped; this one goes on only to close the batch.
-      Log(LogLevel::kWarn, "sync", "a peer sent a block that is not the one its certificate names",
-          {{"peer", ToHex(from)}, {"height", std::to_string(block.header.height)}});
-      synced.block = {};
-      synced.last_of_batch = true;
-      synced.refused = true;
-    } else {
-      synced.verified = VerifiedTxs::Check(
-          block.txs,
-          [this](const ledger::Transaction& tx, const Hash32& id) {
-            return m_mempool.ContainsExact(tx, id);
-          },
-          nullptr);
-    }
-    boost::asio::post(m_strand, [this, synced = std::move(synced)]() mutable {
-      if (!m_stopped) OnSyncVerified(std::move(synced));
-    });
-    if (!matches) return;
-  }
-}
-
-void ConsensusDriver::OnSyncVerified(SyncedBlock synced) {
-  m_sync_ready.push_back(std::move(synced));
-  if (m_sync_applying) return;
-  m_sync_applying = true;
-  boost::asio::post(m_strand, [this] { ApplySyncedBlock(); });
-}
-
-void ConsensusDriver::ApplySyncedBlock() {
-  if (m_stopped) return;
-  SyncedBlock& synced = m_sync_ready.front();
-  const ledger::Block& block = synced.block;
-  if (synced.refused) {
-    m_sync_more = false;  // that peer is not asked again by the pipeline
-    std::lock_guard<std::mutex> lock(m_counters_mutex);
-    ++m_counters.invalid_synced_blocks;
-  } else if (block.header.height == m_engine->height()) {  // not decided meanwhile by itself
-    // One fsync per batch: its last block's synced write makes the ones before durable.
-    m_commit_sync = synced.last_of_batch;
-    m_synced_verified = &synced.verified;
-    uint64_t before = m_engine->height();
-    Handle(consensus::DecisionLearnt{BlockValue(block), block.certificate});
-    m_synced_verified = nullptr;  // when the certificate did not verify, CommitDecided did not run
-    m_commit_sync = true;
-    if (m_engine->height() == before) {
-      Log(LogLevel::kWarn, "sync", "a synced block's certificate does not verify",
-          {{"peer", ToHex(synced.from)}, {"height", std::to_string(block.header.height)}});
-      m_sync_more = false;
-      std::lock_guard<std::mutex> lock(m_counters_mutex);
-      ++m_counters.invalid_synced_blocks;
-    } else {
-      std::lock_guard<std::mutex> lock(m_counters_mutex);
-      ++m_counters.blocks_synced;
-    }
-  }
-  bool batch_done = synced.last_of_batch;
-  m_sync_ready.pop_front();
-  if (batch_done) {
-    if (--m_sync_batches == 0) m_sync_queued_to = 0;
-    ContinueSync();
-  }
-  if (m_sync_ready.empty()) {
-    m_sync_applying = false;
-    return;
-  }
-  boost::asio::post(m_strand, [this] { ApplySyncedBlock(); });
-}
-
-SyncResponse ConsensusDriver::AnswerSync(const SyncRequest& request) const {
-  SyncResponse response;
-  uint64_t head = m_store.Head().height;
-  uint32_t limit = std::min(request.max_blocks, kMaxSyncBlocks);
-  size_t bytes = 0;
-  for (uint64_t h = request.from_height; h <= head && response.blocks.size() < limit; ++h) {
-    if (h == 0) continue;
-    auto block = m_store.GetBlock(h);
-    if (!block.ok() || !*block) break;
-    bytes += ledger::EncodeBlock(**block).size();
-    if (bytes > kSyncMaxBytes && !response.blocks.empty()) break;
-    response.blocks.push_back(std::move(**block));
-  }
-  return response;
-}
-
 uint64_t PeersCommittedHeight(std::vector<uint64_t> claims, size_t f) {
   if (claims.size() <= f) return 0;
   // The (f+1)-th highest claim: more than f validators have reached it.
@@ -396,14 +207,27 @@ void ConsensusDriver::RecordInput(const consensus::Message& message) {
 }
 
 void ConsensusDriver::Schedule(const consensus::ScheduleTimeout& timeout) {
-  auto timer = std::make_shared<boost::asio::steady_timer>(m_strand);
-  timer->expires_after(std::chrono::milliseconds(timeout.after_ms));
-  m_timers.insert(timer);
-  timer->async_wait([this, timer, timeout](const boost::system::error_code& error) {
-    m_timers.erase(timer);
-    if (error || m_stopped) return;
+  After(std::chrono::milliseconds(timeout.after_ms), [this, timeout] {
     Handle(consensus::TimeoutFired{timeout.height, timeout.round, timeout.kind});
   });
+}
+
+void ConsensusDriver::After(std::chrono::milliseconds delay, std::function<void()> fire) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(m_strand);
+  timer->expires_after(delay);
+  m_timers.insert(timer);
+  timer->async_wait(
+      [this, timer, fire = std::move(fire)](const boost::system::error_code& error) {
+        m_timers.erase(timer);
+        if (error || m_stopped) return;
+        fire();
+      });
+}
+
+VerifiedPredicate ConsensusDriver::MempoolVerified() const {
+  return [this](const ledger::Transaction& tx, const Hash32& id) {
+    return m_mempool.ContainsExact(tx, id);
+  };
 }
 
 void ConsensusDriver::BuildValue(const consensus::RequestValue& request) {
@@ -437,9 +261,7 @@ void ConsensusDriver::ValidateValue(const consensus::ValidateValue& request) {
   if (block.ok() && block->header.height == request.height &&
       ledger::BlockId(block->header) == request.value_id) {
     auto built = ReplayBlock(m_store, m_genesis, *block,
-                             [this](const ledger::Transaction& tx, const Hash32& id) {
-                               return m_mempool.ContainsExact(tx, id);
-                             },
+                             MempoolVerified(),
                              m_clock.NowMillis() + kMaxClockDriftMs, &m_verify_pool);
     if (built.ok()) {
       m_built.emplace(request.value_id, std::move(built).value());
@@ -475,9 +297,7 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
         synced_verified != nullptr
             ? ReplayBlock(m_store, m_genesis, *block, synced_verified->Predicate())
             : ReplayBlock(m_store, m_genesis, *block,
-                          [this](const ledger::Transaction& tx, const Hash32& id) {
-                            return m_mempool.ContainsExact(tx, id);
-                          },
+                          MempoolVerified(),
                           std::nullopt, &m_verify_pool);
     // A block with a valid certificate that this node cannot replay means its state
     // differs from the network's: going on would build on a fork.
@@ -519,26 +339,6 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
       if (!m_stopped && m_engine->idle()) Handle(consensus::TxsAvailable{});
     });
   }
-}
-
-void ConsensusDriver::RequestSync(uint64_t from_height, const crypto::PublicKey* peer) {
-  // One sync at a time: while batches are on their way or being applied the pipeline asks
-  // for more itself, and an answer not yet come is waited for until it counts as lost.
-  if (m_sync_batches > 0) return;
-  auto now = std::chrono::steady_clock::now();
-  if (m_sync_in_flight > 0 && now - m_sync_sent_at < kSyncStall) return;
-  m_sync_in_flight = 0;
-  if (peer != nullptr) return SendSyncRequest(*peer, from_height);
-  auto peers = m_peers.ConnectedPeers();
-  if (peers.empty()) return;
-  SendSyncRequest(peers[m_next_sync_peer++ % peers.size()], from_height);
-}
-
-void ConsensusDriver::SendSyncRequest(const crypto::PublicKey& peer, uint64_t from_height) {
-  m_peers.Send(peer, EncodePeerMessage(SyncRequest{from_height, kSyncBatch}));
-  ++m_sync_in_flight;
-  m_sync_sent_at = std::chrono::steady_clock::now();
-  m_sync_peer = peer;
 }
 
 }  // namespace covalue::node

@@ -6,7 +6,7 @@
 // to it, so they are thread-safe. Borrows the store, mempool, genesis, key and peer sender,
 // which must outlive it. Owns a WorkerPool on which the signatures of proposals are verified
 // on every core, and one thread that verifies synced blocks' signatures while the strand
-// applies the blocks before them.
+// applies the blocks before them. Block sync and head announces are in node/block_sync.cpp.
 #pragma once
 
 #include <atomic>
@@ -128,6 +128,10 @@ class ConsensusDriver {
   void UpdatePeersHeight();
   void RecordInput(const consensus::Message& message);
   void Schedule(const consensus::ScheduleTimeout& timeout);
+  // Runs `fire` on the strand after `delay`, unless stopped first (every timer goes through it).
+  void After(std::chrono::milliseconds delay, std::function<void()> fire);
+  // Whether the mempool verified this very transaction (thread-safe: the mempool locks).
+  VerifiedPredicate MempoolVerified() const;
   // Raises the sender's claimed height if `message` is for a later height and its signature
   // verifies (about one check per validator and height), and recomputes m_peers_height.
   void NoteHeightClaim(const consensus::Message& message);
@@ -165,7 +169,6 @@ class ConsensusDriver {
   size_t m_sync_batches = 0;     // handed to the verifier and not yet applied
   uint64_t m_sync_queued_to = 0; // the last height of those batches (0: none)
   std::deque<SyncedBlock> m_sync_ready;  // verified, in order
-  bool m_sync_applying = false;
   const VerifiedTxs* m_synced_verified = nullptr;  // while a synced block is committed
   bool m_commit_sync = true;  // false while a synced block that is not its batch's last commits
   uint64_t m_timed_height = 0;     // the height whose rounds started at m_height_started

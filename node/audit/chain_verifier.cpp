@@ -139,9 +139,9 @@ Status ChainVerifier::CheckBlockAlone(const ledger::Block& block,
   Status body = ledger::CheckBlockBody(block);
   if (!body.ok()) return Status(body.code(), "body: " + body.message());
   COVALUE_RETURN_IF_ERROR(CheckCertifiedHeader(header, block.certificate, m_genesis, m_validators));
-  const std::vector<Status> signatures =
-      verified != nullptr && verified->size() == block.txs.size() ? *verified
-                                                                  : VerifyTxSignatures(block);
+  std::vector<Status> verified_here;
+  if (verified == nullptr) verified_here = VerifyTxSignatures(block);
+  const std::vector<Status>& signatures = verified != nullptr ? *verified : verified_here;
   for (size_t i = 0; i < block.txs.size(); ++i) {
     const ledger::Transaction& tx = block.txs[i];
     Status signed_ok = tx.chain_id == m_genesis.chain_id
