@@ -1,6 +1,7 @@
 #include "node/storage/memory_kv_store.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace covalue::storage {
@@ -9,13 +10,13 @@ namespace {
 // Iterates a shared, never-again-mutated map: the snapshot taken by NewIterator.
 class MemoryKvIterator final : public KvIterator {
  public:
-  using Map = std::map<Bytes, Bytes>;
+  using Map = MemoryKvStore::Map;
 
   explicit MemoryKvIterator(std::shared_ptr<const Map> snapshot)
       : m_snapshot(std::move(snapshot)), m_position(m_snapshot->end()) {}
 
   void Seek(ByteView key) override {
-    m_position = m_snapshot->lower_bound(Bytes(key.begin(), key.end()));
+    m_position = m_snapshot->lower_bound(key);
   }
   bool Valid() const override { return m_position != m_snapshot->end(); }
   void Next() override {
@@ -32,13 +33,19 @@ class MemoryKvIterator final : public KvIterator {
 
 }  // namespace
 
+bool MemoryKvStore::BytewiseLess::operator()(ByteView a, ByteView b) const {
+  size_t common = std::min(a.size(), b.size());
+  int order = common == 0 ? 0 : std::memcmp(a.data(), b.data(), common);
+  return order < 0 || (order == 0 && a.size() < b.size());
+}
+
 MemoryKvStore::MemoryKvStore() : m_data(std::make_shared<Map>()) {}
 
 MemoryKvStore::~MemoryKvStore() = default;
 
 Result<std::optional<Bytes>> MemoryKvStore::Get(ByteView key) const {
   std::lock_guard lock(m_mutex);
-  auto it = m_data->find(Bytes(key.begin(), key.end()));
+  auto it = m_data->find(key);
   if (it == m_data->end()) return std::optional<Bytes>();
   return std::optional<Bytes>(it->second);
 }
@@ -59,18 +66,20 @@ Status MemoryKvStore::Write(const WriteBatch& batch, bool sync) {
   std::vector<UndoEntry> undo;
   if (!sync) undo.reserve(batch.size());
   for (const WriteBatch::Op& op : batch.ops()) {
-    auto it = m_data->find(op.key);
+    // One search serves the lookup and, through the hint, the insertion.
+    auto it = m_data->lower_bound(op.key);
+    bool found = it != m_data->end() && it->first == op.key;
     if (!sync) {
-      undo.push_back(UndoEntry{
-          op.key, it == m_data->end() ? std::optional<Bytes>() : std::optional<Bytes>(it->second)});
+      undo.push_back(
+          UndoEntry{op.key, found ? std::optional<Bytes>(it->second) : std::optional<Bytes>()});
     }
     if (op.kind == WriteBatch::OpKind::kPut) {
-      if (it == m_data->end()) {
-        m_data->emplace(op.key, op.value);
-      } else {
+      if (found) {
         it->second = op.value;
+      } else {
+        m_data->emplace_hint(it, op.key, op.value);
       }
-    } else if (it != m_data->end()) {
+    } else if (found) {
       m_data->erase(it);
     }
   }

@@ -15,6 +15,14 @@ namespace covalue::storage {
 
 class MemoryKvStore final : public KvStore {
  public:
+  // Bytewise (memcmp, shorter prefix first) order, as KvIterator walks. Transparent, so a
+  // lookup takes the caller's ByteView without copying it into a key.
+  struct BytewiseLess {
+    using is_transparent = void;
+    bool operator()(ByteView a, ByteView b) const;
+  };
+  using Map = std::map<Bytes, Bytes, BytewiseLess>;
+
   MemoryKvStore();
   ~MemoryKvStore() override;
   MemoryKvStore(const MemoryKvStore&) = delete;
@@ -35,7 +43,6 @@ class MemoryKvStore final : public KvStore {
   size_t UnsyncedWriteCount() const;
 
  private:
-  using Map = std::map<Bytes, Bytes>;
   // The previous value (nullopt: absent) of one key touched by an unsynced Write.
   struct UndoEntry {
     Bytes key;
