@@ -120,7 +120,7 @@ void ConsensusDriver::VerifySyncBatch(const crypto::PublicKey& from,
       synced.last_of_batch = true;
       synced.refused = true;
     } else {
-      synced.verified = VerifiedTxs::Check(block.txs, MempoolVerified(), nullptr);
+      synced.verified = VerifiedTxs::Check(block.txs, MempoolVerified(), &m_sync_verify_pool);
     }
     boost::asio::post(m_strand, [this, synced = std::move(synced)]() mutable {
       if (!m_stopped) OnSyncVerified(std::move(synced));

@@ -5,8 +5,8 @@
 // (docs/spec/p2p.md §Block sync). Everything runs on one strand; the public methods only post
 // to it, so they are thread-safe. Borrows the store, mempool, genesis, key and peer sender,
 // which must outlive it. Owns a WorkerPool on which the signatures of proposals are verified
-// on every core, and one thread that verifies synced blocks' signatures while the strand
-// applies the blocks before them. Block sync and head announces are in node/block_sync.cpp.
+// on every core, and one thread (with a WorkerPool of its own, so it too uses every core) that
+// verifies synced blocks' signatures while the strand applies the blocks before them. Block sync and head announces are in node/block_sync.cpp.
 #pragma once
 
 #include <atomic>
@@ -178,6 +178,7 @@ class ConsensusDriver {
   std::atomic<uint64_t> m_height{0};
   std::atomic<uint32_t> m_round{0};
   mutable std::mutex m_counters_mutex;
+  WorkerPool m_sync_verify_pool;  // used from m_sync_verifier only
   // Last: joined (and its queued jobs dropped) before anything above is destroyed.
   boost::asio::thread_pool m_sync_verifier{1};
 };
