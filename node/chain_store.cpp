@@ -122,6 +122,7 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
   batch.Put(Key(kGenesisKey), genesis_hash);
   batch.Put(Key(kHeadKey), EncodeHead(head));
   COVALUE_RETURN_IF_ERROR(m_kv.Write(batch, /*sync=*/true));
+  m_state_cache.Forget(state.changes());
   std::lock_guard<std::mutex> lock(m_head_mutex);
   m_head = head;
   return Status::Ok();
@@ -184,7 +185,12 @@ Result<std::optional<Bytes>> ChainStore::GetAsOf(std::string_view key, uint64_t 
 }
 
 Result<std::optional<Bytes>> ChainStore::Get(std::string_view key) const {
-  return m_kv.Get(StateKey(key));
+  uint64_t ticket = 0;
+  std::optional<Bytes> cached = m_state_cache.Find(key, ticket);
+  if (cached) return cached;
+  COVALUE_ASSIGN_OR_RETURN(auto value, m_kv.Get(StateKey(key)));
+  if (value) m_state_cache.Keep(key, *value, ticket);
+  return value;
 }
 
 Result<bool> ChainStore::IsCommitted(const Hash32& tx_id) const {
@@ -284,6 +290,7 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
                  header.log_size, header.log_root};
   batch.Put(Key(kHeadKey), EncodeHead(head));
   COVALUE_RETURN_IF_ERROR(m_kv.Write(batch, sync));
+  m_state_cache.Forget(execution.changes);
   std::lock_guard<std::mutex> lock(m_head_mutex);
   m_head = head;
   return Status::Ok();

@@ -5,7 +5,7 @@
 // whole blocks only. It borrows the KvStore, which must outlive it.
 // Thread-safety: reads may run on any thread at once; Initialize and CommitBlock must be
 // called from one thread at a time (the node's chain strand), Initialize before any read.
-// The cached head is guarded.
+// The cached head is guarded; the state cache (node/state_cache.h) is thread-safe itself.
 #pragma once
 
 #include <mutex>
@@ -20,6 +20,7 @@
 #include "ledger/block.h"
 #include "ledger/genesis.h"
 #include "node/chain_indexes.h"
+#include "node/state_cache.h"
 #include "node/storage/kv_store.h"
 
 namespace covalue::node {
@@ -46,7 +47,13 @@ struct TxLocation {
 
 class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeReader {
  public:
-  explicit ChainStore(storage::KvStore& kv) : m_kv(kv) {}
+  // Enough for the records every transaction reads and the recent ones it builds on.
+  static constexpr size_t kStateCacheBytes = 8u << 20;
+
+  // `state_cache_bytes`: the bound of the cache of state values read (0 for none, over a
+  // store that is itself in memory).
+  explicit ChainStore(storage::KvStore& kv, size_t state_cache_bytes = kStateCacheBytes)
+      : m_kv(kv), m_state_cache(state_cache_bytes) {}
 
   // On an empty store, writes the genesis state and head; on a store that holds a chain,
   // checks it is this genesis's chain (kConflict if not) and loads the head.
@@ -98,6 +105,7 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
 
  private:
   storage::KvStore& m_kv;
+  mutable StateCache m_state_cache;
   mutable std::mutex m_head_mutex;
   ChainHead m_head;
   uint64_t m_wal_sequence = 0;  // next WAL entry number (only the consensus strand appends)

@@ -50,7 +50,8 @@ Result<std::unique_ptr<ChainVerifier>> ChainVerifier::Create(const ledger::Genes
   report.genesis_hash = ledger::GenesisHash(genesis);
   if (!anchor) {
     verifier->m_replay_kv = std::make_unique<storage::MemoryKvStore>();
-    verifier->m_replay = std::make_unique<node::ChainStore>(*verifier->m_replay_kv);
+    verifier->m_replay = std::make_unique<node::ChainStore>(*verifier->m_replay_kv,
+                                                            /*state_cache_bytes=*/0);
     COVALUE_RETURN_IF_ERROR(verifier->m_replay->Initialize(verifier->m_genesis));
     verifier->m_previous = verifier->m_replay->Head();
     report.state_replayed = true;

@@ -253,3 +253,42 @@ TEST_CASE("blocks committed without sync are lost whole on power loss, up to the
   }
   CHECK(reopened.Head() == source.store().Head());
 }
+
+TEST_CASE("a state value read before a commit is not served after it (the state cache)") {
+  storage::MemoryKvStore kv;
+  ledger::Genesis genesis = covalue::testing::TestGenesis();
+  node::ChainStore store(kv);
+  REQUIRE(store.Initialize(genesis).ok());
+  const std::string key = contracts::MemberStateKey("maker");
+  auto read = [&] {
+    auto value = store.Get(key);
+    REQUIRE(value.ok());
+    return *value;
+  };
+  const std::optional<Bytes> genesis_value = read();
+  REQUIRE(genesis_value.has_value());
+  CHECK(read() == genesis_value);  // served again, now from the cache
+
+  // Commits straight through CommitBlock: a block that extends the head, and changes.
+  auto commit = [&](std::optional<Bytes> value) {
+    ledger::Block block;
+    block.header.chain_id = genesis.chain_id;
+    block.header.height = store.Head().height + 1;
+    block.header.previous_id = store.Head().block_id;
+    block.header.time_ms = store.Head().time_ms + 1;
+    contracts::BlockExecution execution;
+    execution.changes[key] = std::move(value);
+    REQUIRE(store.CommitBlock(block, execution, {}).ok());
+  };
+  commit(Bytes{1, 2, 3});
+  CHECK(read() == std::optional<Bytes>(Bytes{1, 2, 3}));
+  commit(std::nullopt);
+  CHECK_FALSE(read().has_value());
+  commit(*genesis_value);
+  CHECK(read() == genesis_value);
+
+  // A second ChainStore on the same store, as a restarted node, reads what was committed.
+  node::ChainStore reopened(kv);
+  REQUIRE(reopened.Initialize(genesis).ok());
+  CHECK(reopened.Get(key).value() == genesis_value);
+}
