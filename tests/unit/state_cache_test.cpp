@@ -3,7 +3,12 @@
 // committed state through it.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <map>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "node/state_cache.h"
 
@@ -79,6 +84,55 @@ TEST_CASE("StateCache with no capacity keeps nothing", "[state_cache]") {
   cache.Keep("member/m", Value("v"), ticket);
   CHECK_FALSE(cache.Find("member/m", ticket).has_value());
   CHECK(cache.bytes() == 0);
+}
+
+TEST_CASE("StateCache never serves a value older than the last commit, under concurrent reads",
+          "[state_cache]") {
+  // A model of ChainStore: the store is a guarded map, a commit writes it and then tells the
+  // cache, and a read goes to the store on a miss. Each commit writes a higher number; a
+  // read that starts after commit n must see n or later.
+  StateCache cache(1 << 20);
+  std::mutex store_mutex;
+  std::map<std::string, uint64_t> store{{"k", 0}};
+  std::atomic<uint64_t> committed{0};
+  auto encode = [](uint64_t n) { return Value(std::to_string(n)); };
+  auto read = [&]() -> uint64_t {
+    uint64_t ticket = 0;
+    if (auto cached = cache.Find("k", ticket)) {
+      return std::stoull(std::string(cached->begin(), cached->end()));
+    }
+    uint64_t n;
+    {
+      std::lock_guard lock(store_mutex);
+      n = store["k"];
+    }
+    cache.Keep("k", encode(n), ticket);
+    return n;
+  };
+  constexpr uint64_t kCommits = 20'000;
+  std::atomic<uint64_t> stale{0};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      while (!done.load()) {
+        uint64_t floor = committed.load();
+        if (read() < floor) stale.fetch_add(1);
+      }
+    });
+  }
+  for (uint64_t n = 1; n <= kCommits; ++n) {
+    {
+      std::lock_guard lock(store_mutex);
+      store["k"] = n;
+    }
+    cache.Forget({{"k", encode(n)}});
+    committed.store(n);
+  }
+  done.store(true);
+  for (auto& reader : readers) reader.join();
+  CHECK(stale.load() == 0);
+  CHECK(read() == kCommits);
 }
 
 }  // namespace covalue::node
