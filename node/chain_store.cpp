@@ -121,11 +121,18 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
   indexes::PutIndexMeta(batch, 0);
   batch.Put(Key(kGenesisKey), genesis_hash);
   batch.Put(Key(kHeadKey), EncodeHead(head));
-  COVALUE_RETURN_IF_ERROR(m_kv.Write(batch, /*sync=*/true));
-  m_state_cache.Forget(state.changes());
+  COVALUE_RETURN_IF_ERROR(WriteChanges(batch, state.changes(), /*sync=*/true));
   std::lock_guard<std::mutex> lock(m_head_mutex);
   m_head = head;
   return Status::Ok();
+}
+
+Status ChainStore::WriteChanges(const storage::WriteBatch& batch,
+                                const contracts::StateChanges& changes, bool sync) {
+  m_state_cache.BeginCommit(changes);
+  Status written = m_kv.Write(batch, sync);
+  m_state_cache.EndCommit();
+  return written;
 }
 
 ChainHead ChainStore::Head() const {
@@ -289,8 +296,7 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
   ChainHead head{header.height,     ledger::BlockId(header), header.time_ms, header.state_root,
                  header.log_size, header.log_root};
   batch.Put(Key(kHeadKey), EncodeHead(head));
-  COVALUE_RETURN_IF_ERROR(m_kv.Write(batch, sync));
-  m_state_cache.Forget(execution.changes);
+  COVALUE_RETURN_IF_ERROR(WriteChanges(batch, execution.changes, sync));
   std::lock_guard<std::mutex> lock(m_head_mutex);
   m_head = head;
   return Status::Ok();

@@ -6,6 +6,9 @@
 // Thread-safety: reads may run on any thread at once; Initialize and CommitBlock must be
 // called from one thread at a time (the node's chain strand), Initialize before any read.
 // The cached head is guarded; the state cache (node/state_cache.h) is thread-safe itself.
+// The cache assumes this ChainStore is the only writer of the state: nothing else may write
+// the store's "st/" keys while it is open (a crash model such as MemoryKvStore::DropUnsynced
+// must be followed by a new ChainStore, as a restart is).
 #pragma once
 
 #include <mutex>
@@ -50,8 +53,8 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // Enough for the records every transaction reads and the recent ones it builds on.
   static constexpr size_t kStateCacheBytes = 8u << 20;
 
-  // `state_cache_bytes`: the bound of the cache of state values read (0 for none, over a
-  // store that is itself in memory).
+  // `state_cache_bytes`: the bound of the cache of state values read; 0 for none, which the
+  // auditor's replay passes (its store is a map in memory, as fast as the cache).
   explicit ChainStore(storage::KvStore& kv, size_t state_cache_bytes = kStateCacheBytes)
       : m_kv(kv), m_state_cache(state_cache_bytes) {}
 
@@ -104,6 +107,10 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
                      const std::vector<crypto::MerkleNode>& new_log_nodes, bool sync = true);
 
  private:
+  // Writes a batch that changes `changes`, keeping the state cache equal to the store.
+  Status WriteChanges(const storage::WriteBatch& batch, const contracts::StateChanges& changes,
+                      bool sync);
+
   storage::KvStore& m_kv;
   mutable StateCache m_state_cache;
   mutable std::mutex m_head_mutex;

@@ -6,7 +6,8 @@
 // to it, so they are thread-safe. Borrows the store, mempool, genesis, key and peer sender,
 // which must outlive it. Owns a WorkerPool on which the signatures of proposals are verified
 // on every core, and one thread (with a WorkerPool of its own, so it too uses every core) that
-// verifies synced blocks' signatures while the strand applies the blocks before them. Block sync and head announces are in node/block_sync.cpp.
+// verifies synced blocks' signatures while the strand applies the blocks before them. Block
+// sync and head announces are in node/block_sync.cpp.
 #pragma once
 
 #include <atomic>

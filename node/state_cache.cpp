@@ -3,10 +3,10 @@
 namespace covalue::node {
 namespace {
 
-// What one entry counts for against the capacity: its bytes and a fixed overhead for the
-// list node, the index slot and the two allocations.
+// What one entry counts for against the capacity: its bytes and an estimate of the rest
+// (the list node, the index node and its bucket, two heap allocations' headers).
 size_t EntryBytes(std::string_view key, size_t value_size) {
-  return key.size() + value_size + 96;
+  return key.size() + value_size + 160;
 }
 
 }  // namespace
@@ -14,10 +14,11 @@ size_t EntryBytes(std::string_view key, size_t value_size) {
 StateCache::StateCache(size_t capacity_bytes) : m_capacity_bytes(capacity_bytes) {}
 
 std::optional<Bytes> StateCache::Find(std::string_view key, uint64_t& ticket) {
+  if (m_capacity_bytes == 0) return std::nullopt;  // Keep refuses everything
   std::lock_guard lock(m_mutex);
   auto it = m_index.find(key);
   if (it == m_index.end()) {
-    ticket = m_commits;
+    ticket = m_commit_edges;
     return std::nullopt;
   }
   m_entries.splice(m_entries.begin(), m_entries, it->second);
@@ -27,15 +28,21 @@ std::optional<Bytes> StateCache::Find(std::string_view key, uint64_t& ticket) {
 void StateCache::Keep(std::string_view key, ByteView value, uint64_t ticket) {
   if (EntryBytes(key, value.size()) > m_capacity_bytes) return;  // it would push out all else
   std::lock_guard lock(m_mutex);
-  if (ticket != m_commits) return;
+  // An odd ticket: read while a commit was being written, so perhaps from before it.
+  if (ticket != m_commit_edges || ticket % 2 != 0) return;
   PutLocked(key, value);
-  EvictLocked();
+  while (m_bytes > m_capacity_bytes) EraseLocked(m_entries.back().key);
 }
 
-void StateCache::Forget(const contracts::StateChanges& changes) {
+void StateCache::BeginCommit(const contracts::StateChanges& changes) {
   std::lock_guard lock(m_mutex);
-  ++m_commits;
+  ++m_commit_edges;
   for (const auto& change : changes) EraseLocked(change.first);
+}
+
+void StateCache::EndCommit() {
+  std::lock_guard lock(m_mutex);
+  ++m_commit_edges;
 }
 
 size_t StateCache::bytes() const {
@@ -45,7 +52,7 @@ size_t StateCache::bytes() const {
 
 void StateCache::PutLocked(std::string_view key, ByteView value) {
   auto it = m_index.find(key);
-  if (it != m_index.end()) {
+  if (it != m_index.end()) {  // two readers missed it at once
     Entry& entry = *it->second;
     m_bytes += value.size();
     m_bytes -= entry.value.size();
@@ -61,19 +68,10 @@ void StateCache::PutLocked(std::string_view key, ByteView value) {
 void StateCache::EraseLocked(std::string_view key) {
   auto it = m_index.find(key);
   if (it == m_index.end()) return;
-  m_bytes -= EntryBytes(key, it->second->value.size());
   Entries::iterator entry = it->second;
-  m_index.erase(it);
+  m_bytes -= EntryBytes(entry->key, entry->value.size());
+  m_index.erase(it);  // before the entry: `key` may be a view of the entry's own key
   m_entries.erase(entry);
-}
-
-void StateCache::EvictLocked() {
-  while (m_bytes > m_capacity_bytes && !m_entries.empty()) {
-    const Entry& last = m_entries.back();
-    m_bytes -= EntryBytes(last.key, last.value.size());
-    m_index.erase(std::string_view(last.key));
-    m_entries.pop_back();
-  }
 }
 
 }  // namespace covalue::node

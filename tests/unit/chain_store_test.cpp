@@ -267,7 +267,7 @@ TEST_CASE("a state value read before a commit is not served after it (the state 
   };
   const std::optional<Bytes> genesis_value = read();
   REQUIRE(genesis_value.has_value());
-  CHECK(read() == genesis_value);  // served again, now from the cache
+  CHECK(read() == genesis_value);  // read again: now it is cached
 
   // Commits straight through CommitBlock: a block that extends the head, and changes.
   auto commit = [&](std::optional<Bytes> value) {
