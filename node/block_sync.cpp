@@ -77,7 +77,7 @@ void ConsensusDriver::ScheduleAnnounce() {
 }
 
 void ConsensusDriver::OnSyncArrived(const crypto::PublicKey& from, SyncResponse response) {
-  if (m_sync_in_flight > 0) --m_sync_in_flight;
+  m_sync_awaiting = false;
   bool full = response.blocks.size() >= kSyncBatch;
   // Keep the blocks that continue what is queued (or the current height): a late or repeated
   // answer is dropped here, before its signatures are verified.
@@ -101,7 +101,7 @@ void ConsensusDriver::OnSyncArrived(const crypto::PublicKey& from, SyncResponse 
 }
 
 void ConsensusDriver::ContinueSync() {
-  if (!m_sync_more || m_sync_in_flight > 0 || m_sync_batches >= kSyncDepth) return;
+  if (!m_sync_more || m_sync_awaiting || m_sync_batches >= kSyncDepth) return;
   SendSyncRequest(m_sync_peer, std::max(m_sync_queued_to + 1, m_engine->height()));
 }
 
@@ -145,13 +145,10 @@ void ConsensusDriver::ApplySyncedBlock() {
     std::lock_guard<std::mutex> lock(m_counters_mutex);
     ++m_counters.invalid_synced_blocks;
   } else if (block.header.height == m_engine->height()) {  // not decided meanwhile by itself
-    // One fsync per batch: its last block's synced write makes the ones before durable.
-    m_commit_sync = synced.last_of_batch;
-    m_synced_verified = &synced.verified;
+    m_applying_synced = &synced;
     uint64_t before = m_engine->height();
     Handle(consensus::DecisionLearnt{BlockValue(block), block.certificate});
-    m_synced_verified = nullptr;  // when the certificate did not verify, CommitDecided did not run
-    m_commit_sync = true;
+    m_applying_synced = nullptr;  // when the certificate did not verify, CommitDecided did not run
     if (m_engine->height() == before) {
       Log(LogLevel::kWarn, "sync", "a synced block's certificate does not verify",
           {{"peer", ToHex(synced.from)}, {"height", std::to_string(block.header.height)}});
@@ -193,8 +190,7 @@ void ConsensusDriver::RequestSync(uint64_t from_height, const crypto::PublicKey*
   // for more itself, and an answer not yet come is waited for until it counts as lost.
   if (m_sync_batches > 0) return;
   auto now = std::chrono::steady_clock::now();
-  if (m_sync_in_flight > 0 && now - m_sync_sent_at < kSyncStall) return;
-  m_sync_in_flight = 0;
+  if (m_sync_awaiting && now - m_sync_sent_at < kSyncStall) return;
   if (peer != nullptr) return SendSyncRequest(*peer, from_height);
   auto peers = m_peers.ConnectedPeers();
   if (peers.empty()) return;
@@ -203,7 +199,7 @@ void ConsensusDriver::RequestSync(uint64_t from_height, const crypto::PublicKey*
 
 void ConsensusDriver::SendSyncRequest(const crypto::PublicKey& peer, uint64_t from_height) {
   m_peers.Send(peer, EncodePeerMessage(SyncRequest{from_height, kSyncBatch}));
-  ++m_sync_in_flight;
+  m_sync_awaiting = true;
   m_sync_sent_at = std::chrono::steady_clock::now();
   m_sync_peer = peer;
 }

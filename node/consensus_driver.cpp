@@ -282,8 +282,9 @@ void ConsensusDriver::ValidateValue(const consensus::ValidateValue& request) {
 
 void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
   // Set by ApplySyncedBlock for the one block it hands over (not for any decided after it).
-  const VerifiedTxs* synced_verified = std::exchange(m_synced_verified, nullptr);
-  bool sync = std::exchange(m_commit_sync, true);
+  const SyncedBlock* synced = std::exchange(m_applying_synced, nullptr);
+  // One fsync per sync batch: its last block's synced write makes the ones before durable.
+  bool sync = synced == nullptr || synced->last_of_batch;
   BuiltBlock built;
   if (auto it = m_built.find(commit.value_id); it != m_built.end()) {
     built = std::move(it->second);
@@ -293,12 +294,10 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
     // taken as verified; any other is checked again in the replay, which then refuses it).
     auto block = DecodeBlockValue(commit.value);
     if (!block.ok()) Fatal("decided block does not decode", block.status());
-    auto replayed =
-        synced_verified != nullptr
-            ? ReplayBlock(m_store, m_genesis, *block, synced_verified->Predicate())
-            : ReplayBlock(m_store, m_genesis, *block,
-                          MempoolVerified(),
-                          std::nullopt, &m_verify_pool);
+    auto replayed = synced != nullptr
+                        ? ReplayBlock(m_store, m_genesis, *block, synced->verified.Predicate())
+                        : ReplayBlock(m_store, m_genesis, *block, MempoolVerified(),
+                                      std::nullopt, &m_verify_pool);
     // A block with a valid certificate that this node cannot replay means its state
     // differs from the network's: going on would build on a fork.
     if (!replayed.ok()) Fatal("decided block does not replay", replayed.status());

@@ -12,16 +12,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
-#include <mutex>
-#include <utility>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <tuple>
-
-#include <deque>
+#include <utility>
 
 #include <boost/asio.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -163,15 +162,14 @@ class ConsensusDriver {
   uint64_t m_certified_height = 0;  // the highest height a verified head announce proved
   std::optional<consensus::CommitCertificate> m_head_certificate;  // of the store's head
   // Block sync.
-  size_t m_sync_in_flight = 0;  // requests sent and not answered
+  bool m_sync_awaiting = false;  // a request is out and not answered
   std::chrono::steady_clock::time_point m_sync_sent_at;
   crypto::PublicKey m_sync_peer{};
   bool m_sync_more = false;      // the sync peer's last answer was full: it has more
   size_t m_sync_batches = 0;     // handed to the verifier and not yet applied
   uint64_t m_sync_queued_to = 0; // the last height of those batches (0: none)
   std::deque<SyncedBlock> m_sync_ready;  // verified, in order
-  const VerifiedTxs* m_synced_verified = nullptr;  // while a synced block is committed
-  bool m_commit_sync = true;  // false while a synced block that is not its batch's last commits
+  const SyncedBlock* m_applying_synced = nullptr;  // while ApplySyncedBlock hands one over
   uint64_t m_timed_height = 0;     // the height whose rounds started at m_height_started
   std::chrono::steady_clock::time_point m_height_started;
 
