@@ -79,8 +79,12 @@ RocksKvStore::RocksKvStore(std::string path, std::unique_ptr<Impl> impl)
 
 RocksKvStore::~RocksKvStore() {
   if (m_impl && m_impl->db) {
-    // Close() waits for background work; its status has nowhere to go from a destructor,
-    // and every Write that promised durability (sync) has already reached the disk.
+    // The memtables are flushed first, so that the next open (a restart, an audit of the
+    // folder) need not replay the write-ahead log into them: about 0.8 s per 64 MiB
+    // memtable (BENCHMARKS.md). Best effort: if the flush fails the log still holds it all.
+    // Close() waits for background work. Neither status has anywhere to go from a
+    // destructor, and every Write that promised durability (sync) has already reached disk.
+    if (!m_impl->read_only) (void)m_impl->db->Flush(rocksdb::FlushOptions());
     (void)m_impl->db->Close();
     m_impl->db.reset();
   }

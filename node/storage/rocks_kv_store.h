@@ -38,7 +38,9 @@ class RocksKvStore final : public KvStore {
   static Result<std::unique_ptr<RocksKvStore>> Open(const std::string& path,
                                                     const RocksOptions& options = {});
 
-  // Closes the database and releases the folder lock. Every iterator must be gone.
+  // Flushes the memtables (unless read-only), so that the folder is left without a write-ahead
+  // log to replay, then closes the database and releases the folder lock. Every iterator must
+  // be gone.
   ~RocksKvStore() override;
   RocksKvStore(const RocksKvStore&) = delete;
   RocksKvStore& operator=(const RocksKvStore&) = delete;

@@ -270,6 +270,35 @@ TEST_CASE("RocksKvStore keeps its data across close and reopen", "[kv_store][roc
   CHECK(GetString(store, "deleted-later") == std::nullopt);
 }
 
+TEST_CASE("RocksKvStore leaves no write-ahead log to replay after a clean close",
+          "[kv_store][rocks]") {
+  // The memtables are flushed on close, so the next open (a restart, an audit of the folder)
+  // reads table files only. RocksDB keeps its log in *.log files of the folder.
+  TempDir dir;
+  const std::string path = dir.Sub("db");
+  auto log_bytes = [&] {
+    uintmax_t bytes = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(path)) {
+      if (entry.path().extension() == ".log") bytes += entry.file_size();
+    }
+    return bytes;
+  };
+  {
+    auto opened = RocksKvStore::Open(path);
+    REQUIRE(opened.ok());
+    WriteBatch batch;
+    for (int i = 0; i < 100; ++i) batch.Put(AsBytes("key" + std::to_string(i)), AsBytes("value"));
+    REQUIRE(opened.value()->Write(batch, true).ok());
+    CHECK(log_bytes() > 0);  // the batch is in the log (and the memtable) only
+  }
+  CHECK(log_bytes() == 0);
+  RocksOptions read_only;
+  read_only.read_only = true;
+  auto reopened = RocksKvStore::Open(path, read_only);
+  REQUIRE(reopened.ok());
+  CHECK(GetString(*reopened.value(), "key99") == "value");
+}
+
 TEST_CASE("RocksKvStore refuses a folder that is already open", "[kv_store][rocks]") {
   TempDir dir;
   const std::string path = dir.Sub("db");
