@@ -4,7 +4,7 @@
 COVALUE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 COVALUE_BUILD="${COVALUE_BUILD:-$COVALUE_ROOT/build}"
 COVALUE_PACKAGES=(g++ cmake ninja-build pkg-config libsodium-dev libssl-dev librocksdb-dev libboost-dev
-                  nlohmann-json3-dev catch2 python3)
+                  nlohmann-json3-dev catch2 libjemalloc-dev python3)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
