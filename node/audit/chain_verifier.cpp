@@ -1,6 +1,9 @@
 #include "node/audit/chain_verifier.h"
 
-#include <future>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "node/audit/stored_data_check.h"
 #include "node/block_builder.h"
@@ -212,7 +215,7 @@ Status ChainVerifier::CheckClaimedHead(const node::ChainHead& claimed) {
 Status ChainVerifier::CompareStoredData(const storage::KvStore& stored) {
   if (!m_failure.ok()) return m_failure;
   if (!m_replay) return Status::Ok();
-  auto versions_from = audit::CompareStoredData(stored, *m_replay_kv, m_previous.height);
+  auto versions_from = audit::CompareStoredData(stored, *m_replay_kv, m_previous.height, m_pool);
   if (!versions_from.ok()) {
     m_failure =
         Status(versions_from.status().code(), "stored data: " + versions_from.status().message());
@@ -223,6 +226,77 @@ Status ChainVerifier::CompareStoredData(const storage::KvStore& stored) {
   return Status::Ok();
 }
 
+namespace {
+
+// Reads blocks first..last of a source in order on a thread of its own, verifying each one's
+// transaction signatures (on the verifier's pool), up to kAhead blocks ahead of the thread
+// that takes them with Next — so that verification and the replay keep both cores busy
+// instead of taking turns. A block that cannot be read is handed on as its error, and the
+// thread stops there. The destructor stops the thread (after the read or verification under
+// way) and joins it; the source is used by that thread only, until then.
+class BlockPrefetcher {
+ public:
+  struct Fetched {
+    Result<ledger::Block> block;
+    std::vector<Status> signatures;  // VerifyTxSignatures(*block) when the block was read
+  };
+  static constexpr size_t kAhead = 4;
+
+  BlockPrefetcher(ChainSource& source, ChainVerifier& verifier, uint64_t first, uint64_t last)
+      : m_thread([this, &source, &verifier, first, last] { Run(source, verifier, first, last); }) {}
+  ~BlockPrefetcher() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_stopping = true;
+    }
+    m_space.notify_all();
+    m_thread.join();
+  }
+  BlockPrefetcher(const BlockPrefetcher&) = delete;
+  BlockPrefetcher& operator=(const BlockPrefetcher&) = delete;
+
+  // The next block in height order; waits for it. At most last − first + 1 calls, and none
+  // after one that returned an error.
+  Fetched Next() {
+    std::unique_lock lock(m_mutex);
+    m_filled.wait(lock, [this] { return !m_ready.empty(); });
+    Fetched fetched = std::move(m_ready.front());
+    m_ready.pop_front();
+    lock.unlock();
+    m_space.notify_one();
+    return fetched;
+  }
+
+ private:
+  void Run(ChainSource& source, ChainVerifier& verifier, uint64_t first, uint64_t last) {
+    for (uint64_t height = first; height <= last; ++height) {
+      {
+        std::unique_lock lock(m_mutex);
+        m_space.wait(lock, [this] { return m_stopping || m_ready.size() < kAhead; });
+        if (m_stopping) return;
+      }
+      Fetched fetched{source.ReadBlock(height), {}};
+      const bool read = fetched.block.ok();
+      if (read) fetched.signatures = verifier.VerifyTxSignatures(*fetched.block);
+      {
+        std::lock_guard lock(m_mutex);
+        m_ready.push_back(std::move(fetched));
+      }
+      m_filled.notify_one();
+      if (!read) return;
+    }
+  }
+
+  std::mutex m_mutex;  // guards m_ready and m_stopping
+  std::condition_variable m_filled;
+  std::condition_variable m_space;
+  std::deque<Fetched> m_ready;
+  bool m_stopping = false;
+  std::thread m_thread;  // last: starts once the members above exist
+};
+
+}  // namespace
+
 Status VerifyChain(ChainSource& source, ChainVerifier& verifier) {
   const SourceRange& range = source.range();
   if (range.last != 0 && range.first != verifier.next_height()) {
@@ -230,30 +304,20 @@ Status VerifyChain(ChainSource& source, ChainVerifier& verifier) {
                                               std::to_string(range.first) + ", the audit at " +
                                               std::to_string(verifier.next_height()));
   }
-  // Block h + 1 is read and its signatures verified (on the verifier's pool) while block h is
-  // checked and replayed here; the source is used by that one thread only.
-  struct Fetched {
-    Result<ledger::Block> block;
-    std::vector<Status> signatures;
-  };
-  auto fetch = [&source, &verifier](uint64_t height) {
-    Fetched fetched{source.ReadBlock(height), {}};
-    if (fetched.block.ok()) fetched.signatures = verifier.VerifyTxSignatures(*fetched.block);
-    return fetched;
-  };
-  std::future<Fetched> next;
-  if (range.first <= range.last) next = std::async(std::launch::async, fetch, range.first);
-  for (uint64_t height = range.first; height <= range.last; ++height) {
-    Fetched current = next.get();
-    if (height < range.last) next = std::async(std::launch::async, fetch, height + 1);
-    if (!current.block.ok()) {
-      std::string message = current.block.status().message();
-      std::string name = "block " + std::to_string(height) + ": ";
-      if (message.rfind(name, 0) != 0) message = name + message;  // an I/O error, say
-      return Status(current.block.status().code(), message);
+  if (range.first <= range.last) {
+    // Later blocks are read and their signatures verified while this thread checks and
+    // replays the earlier ones. On an early return the prefetcher stops and is joined.
+    BlockPrefetcher prefetcher(source, verifier, range.first, range.last);
+    for (uint64_t height = range.first; height <= range.last; ++height) {
+      BlockPrefetcher::Fetched current = prefetcher.Next();
+      if (!current.block.ok()) {
+        std::string message = current.block.status().message();
+        std::string name = "block " + std::to_string(height) + ": ";
+        if (message.rfind(name, 0) != 0) message = name + message;  // an I/O error, say
+        return Status(current.block.status().code(), message);
+      }
+      COVALUE_RETURN_IF_ERROR(verifier.CheckBlock(*current.block, &current.signatures));
     }
-    // On an early return, `next`'s destructor waits for the read under way.
-    COVALUE_RETURN_IF_ERROR(verifier.CheckBlock(*current.block, &current.signatures));
   }
   if (range.claimed_head) COVALUE_RETURN_IF_ERROR(verifier.CheckClaimedHead(*range.claimed_head));
   if (const storage::KvStore* stored = source.stored_kv()) {

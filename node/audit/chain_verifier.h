@@ -7,7 +7,7 @@
 // starts from a certified anchor instead and cannot replay state (docs/spec/audit-bundle.md).
 // The verifier owns its replay store. Not thread-safe: one thread feeds it — except
 // VerifyTxSignatures, which reads no state and may run on another thread meanwhile (VerifyChain
-// verifies the next block's signatures while the current one replays).
+// verifies later blocks' signatures while an earlier one replays).
 #pragma once
 
 #include <cstdint>
@@ -114,8 +114,8 @@ class ChainVerifier {
 
 // Reads every block of `source` in order into `verifier`, then checks the source's claimed
 // head and (a data folder) its stored data. The first inconsistency is returned; the report
-// says what passed. The next block is read and its signatures verified on a thread of its own
-// while the current one is checked and replayed.
+// says what passed. Blocks are read and their signatures verified on a thread of its own, up
+// to 4 blocks ahead, while earlier ones are checked and replayed.
 Status VerifyChain(ChainSource& source, ChainVerifier& verifier);
 
 }  // namespace covalue::audit

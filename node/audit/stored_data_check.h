@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "node/storage/kv_store.h"
+#include "node/worker_pool.h"
 
 namespace covalue::audit {
 
@@ -16,8 +17,9 @@ namespace covalue::audit {
 // versions start at height 0), up to `head_height`. Returns the height the stored state
 // versions start at; kCorruption "the data folder holds K, which the replay does not give",
 // "… lacks K, which the replay gives", "… K differs from the replay's", or about
-// meta/indexes, at the first difference.
+// meta/indexes, at the first difference in the order above (the families are compared on
+// `pool`'s threads, and whichever thread finds its difference first, the same one is named).
 Result<uint64_t> CompareStoredData(const storage::KvStore& stored, const storage::KvStore& replayed,
-                                   uint64_t head_height);
+                                   uint64_t head_height, node::WorkerPool& pool);
 
 }  // namespace covalue::audit

@@ -210,6 +210,72 @@ TEST_CASE(
   }
 }
 
+namespace {
+
+// A source over `blocks` that records the heights it is asked for (on VerifyChain's reading
+// thread; looked at only once VerifyChain has returned) and fails the read of `fail_at`.
+class RecordingSource final : public audit::ChainSource {
+ public:
+  explicit RecordingSource(const std::vector<ledger::Block>& blocks) : m_blocks(blocks) {}
+  std::string Describe() const override { return "recording"; }
+  const audit::SourceRange& range() const override { return m_blocks.range(); }
+  Result<ledger::Block> ReadBlock(uint64_t height) override {
+    read.push_back(height);
+    if (height == fail_at) return Status(Code::kIoError, "injected read failure");
+    return m_blocks.ReadBlock(height);
+  }
+  uint64_t fail_at = 0;
+  std::vector<uint64_t> read;
+
+ private:
+  BytesSource m_blocks;
+};
+
+std::vector<uint64_t> Heights(uint64_t first, uint64_t last) {
+  std::vector<uint64_t> heights;
+  for (uint64_t h = first; h <= last; ++h) heights.push_back(h);
+  return heights;
+}
+
+}  // namespace
+
+TEST_CASE("audit: blocks are read once each, in order, a few ahead, and none after a failure") {
+  storage::MemoryKvStore kv;
+  CertifiedChain chain(kv);
+  auto blocks = chain.AddFive();
+  for (int i = 0; i < 15; ++i) blocks.push_back(chain.Add({}));
+
+  SECTION("a sound chain: every block, once") {
+    RecordingSource source(blocks);
+    auto [status, report] = Verify(source, chain.genesis());
+    REQUIRE(status.ok());
+    CHECK(report.blocks == 20);
+    CHECK(source.read == Heights(1, 20));
+  }
+  SECTION("a read that fails ends the audit at that block, and no later block is read") {
+    RecordingSource source(blocks);
+    source.fail_at = 8;
+    auto [status, report] = Verify(source, chain.genesis());
+    CHECK(status.code() == Code::kIoError);
+    CHECK(status.message() == "block 8: injected read failure");
+    CHECK(report.blocks == 7);
+    CHECK(source.read == Heights(1, 8));
+  }
+  SECTION("a block that fails its check stops the reading a few blocks later") {
+    blocks[2].header.state_root[5] ^= 1;
+    blocks[2].certificate = chain.Certify(blocks[2].header);
+    RecordingSource source(blocks);
+    auto [status, report] = Verify(source, chain.genesis());
+    CHECK(NamesBlock(status, 3));
+    CHECK(report.blocks == 2);
+    // Up to 4 verified blocks wait ahead of the one being checked, and one more may be under
+    // way: at most block 3 + 5.
+    REQUIRE(source.read.size() >= 3);
+    CHECK(source.read.size() <= 8);
+    CHECK(source.read == Heights(1, source.read.size()));
+  }
+}
+
 TEST_CASE("audit: the head a source claims must be its last block") {
   storage::MemoryKvStore kv;
   CertifiedChain chain(kv);
