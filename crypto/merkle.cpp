@@ -151,6 +151,25 @@ Result<Hash32> MerkleRoot(const MerkleNodeReader& nodes, uint64_t size) {
   return RangeHash(nodes, 0, size);
 }
 
+std::vector<MerkleNode> MerkleFrontierPlaces(uint64_t size) {
+  std::vector<MerkleNode> places;
+  uint64_t covered = 0;
+  for (int level = 63; level >= 0; --level) {
+    if (!(size >> level & 1)) continue;
+    places.push_back({static_cast<uint8_t>(level), covered >> level, Hash32{}});
+    covered += uint64_t{1} << level;
+  }
+  return places;
+}
+
+Result<std::vector<MerkleNode>> MerkleFrontier(const MerkleNodeReader& nodes, uint64_t size) {
+  std::vector<MerkleNode> frontier = MerkleFrontierPlaces(size);
+  for (MerkleNode& node : frontier) {
+    COVALUE_ASSIGN_OR_RETURN(node.hash, nodes.GetNode(node.level, node.index));
+  }
+  return frontier;
+}
+
 // PATH(m, D[lo:lo+n]) unrolled: walk from the root towards leaf `index`, recording the
 // sibling subtree at each split, then reverse so the list runs leaf-side first. Only the
 // first step down to the left can meet a ragged sibling; below it every sibling is one node.

@@ -83,6 +83,14 @@ class MerkleLogWriter : public MerkleNodeReader {
 // is passed through from the reader.
 Result<Hash32> MerkleRoot(const MerkleNodeReader& nodes, uint64_t size);
 
+// The log's frontier at `size`: where the perfect subtrees whose concatenation is the log of
+// `size` leaves lie (one per set bit of `size`), largest (leftmost) first, hashes left zero.
+// They are the only stored nodes that MerkleRoot and appending a leaf read.
+std::vector<MerkleNode> MerkleFrontierPlaces(uint64_t size);
+// The same nodes with their hashes read from `nodes`: what a verifier needs to go on
+// appending to the log. A missing node's status is passed through from the reader.
+Result<std::vector<MerkleNode>> MerkleFrontier(const MerkleNodeReader& nodes, uint64_t size);
+
 // RFC 6962 PATH(index, D[size]): the audit path, leaf's sibling first. kInvalidArgument
 // unless index < size.
 Result<std::vector<Hash32>> MerkleInclusionProof(const MerkleNodeReader& nodes, uint64_t index,

@@ -101,8 +101,10 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
       m_wal_sequence = std::max(m_wal_sequence, ReadBigEndian(key, 12, 8) + 1);
     }
     COVALUE_RETURN_IF_ERROR(wal->status());
-    std::lock_guard<std::mutex> lock(m_head_mutex);
-    m_head = head;
+    // The log's frontier from the store. A node that cannot be read is left out, to be
+    // read (and reported) when it is asked for, as before there was a frontier in memory.
+    auto frontier = crypto::MerkleFrontier(*this, head.log_size);
+    MoveHead(head, frontier.ok() ? *frontier : std::vector<crypto::MerkleNode>());
     return Status::Ok();
   }
 
@@ -122,8 +124,7 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
   batch.Put(Key(kGenesisKey), genesis_hash);
   batch.Put(Key(kHeadKey), EncodeHead(head));
   COVALUE_RETURN_IF_ERROR(WriteChanges(batch, state.changes(), /*sync=*/true));
-  std::lock_guard<std::mutex> lock(m_head_mutex);
-  m_head = head;
+  MoveHead(head, {});
   return Status::Ok();
 }
 
@@ -133,6 +134,27 @@ Status ChainStore::WriteChanges(const storage::WriteBatch& batch,
   Status written = m_kv.Write(batch, sync);
   m_state_cache.EndCommit();
   return written;
+}
+
+void ChainStore::MoveHead(const ChainHead& head,
+                          const std::vector<crypto::MerkleNode>& new_log_nodes) {
+  std::vector<crypto::MerkleNode> frontier = crypto::MerkleFrontierPlaces(head.log_size);
+  std::lock_guard<std::mutex> lock(m_head_mutex);
+  size_t kept = 0;
+  for (const crypto::MerkleNode& at : frontier) {
+    auto same_place = [&](const crypto::MerkleNode& n) {
+      return n.level == at.level && n.index == at.index;
+    };
+    auto found = std::find_if(new_log_nodes.begin(), new_log_nodes.end(), same_place);
+    if (found == new_log_nodes.end()) {
+      found = std::find_if(m_log_frontier.begin(), m_log_frontier.end(), same_place);
+      if (found == m_log_frontier.end()) continue;  // read from the store when asked for
+    }
+    frontier[kept++] = *found;
+  }
+  frontier.resize(kept);
+  m_log_frontier = std::move(frontier);
+  m_head = head;
 }
 
 ChainHead ChainStore::Head() const {
@@ -206,6 +228,12 @@ Result<bool> ChainStore::IsCommitted(const Hash32& tx_id) const {
 }
 
 Result<Hash32> ChainStore::GetNode(uint8_t level, uint64_t index) const {
+  {
+    std::lock_guard<std::mutex> lock(m_head_mutex);
+    for (const crypto::MerkleNode& node : m_log_frontier) {
+      if (node.level == level && node.index == index) return node.hash;
+    }
+  }
   COVALUE_ASSIGN_OR_RETURN(auto bytes, m_kv.Get(LogNodeKey(level, index)));
   if (!bytes || bytes->size() != 32) {
     return Status(Code::kCorruption, "Merkle log node (" + std::to_string(level) + ", " +
@@ -297,8 +325,7 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
                  header.log_size, header.log_root};
   batch.Put(Key(kHeadKey), EncodeHead(head));
   COVALUE_RETURN_IF_ERROR(WriteChanges(batch, execution.changes, sync));
-  std::lock_guard<std::mutex> lock(m_head_mutex);
-  m_head = head;
+  MoveHead(head, new_log_nodes);
   return Status::Ok();
 }
 

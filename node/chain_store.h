@@ -5,7 +5,8 @@
 // whole blocks only. It borrows the KvStore, which must outlive it.
 // Thread-safety: reads may run on any thread at once; Initialize and CommitBlock must be
 // called from one thread at a time (the node's chain strand), Initialize before any read.
-// The cached head is guarded; the state cache (node/state_cache.h) is thread-safe itself.
+// The cached head and log frontier are guarded; the state cache (node/state_cache.h) is
+// thread-safe itself.
 // The cache assumes this ChainStore is the only writer of the state: nothing else may write
 // the store's "st/" keys while it is open (a crash model such as MemoryKvStore::DropUnsynced
 // must be followed by a new ChainStore, as a restart is).
@@ -84,7 +85,7 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // LedgerReader: committed state and transaction ids.
   Result<std::optional<Bytes>> Get(std::string_view key) const override;
   Result<bool> IsCommitted(const Hash32& tx_id) const override;
-  // MerkleNodeReader: the log's stored nodes.
+  // MerkleNodeReader: the log's stored nodes. The head's log frontier comes from memory.
   Result<Hash32> GetNode(uint8_t level, uint64_t index) const override;
 
   // The validator's safety state (consensus/safety_guard.h), written with sync: it must be
@@ -110,11 +111,19 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // Writes a batch that changes `changes`, keeping the state cache equal to the store.
   Status WriteChanges(const storage::WriteBatch& batch, const contracts::StateChanges& changes,
                       bool sync);
+  // Moves the head to `head` (whose batch is written) with its log frontier: the nodes of
+  // `new_log_nodes` or of the current frontier that make up a log of head.log_size leaves.
+  void MoveHead(const ChainHead& head, const std::vector<crypto::MerkleNode>& new_log_nodes);
 
   storage::KvStore& m_kv;
   mutable StateCache m_state_cache;
-  mutable std::mutex m_head_mutex;
+  mutable std::mutex m_head_mutex;  // guards m_head and m_log_frontier
   ChainHead m_head;
+  // The log's frontier at the head: the root of each perfect subtree that makes up a log of
+  // m_head.log_size leaves (one per set bit of the size), the only stored nodes that
+  // appending to the log and computing its root read. Stored nodes never change, so these
+  // are served from memory instead of the store. A node missing here is read from the store.
+  std::vector<crypto::MerkleNode> m_log_frontier;
   uint64_t m_wal_sequence = 0;  // next WAL entry number (only the consensus strand appends)
   uint64_t m_versions_from = 0;  // set by Initialize: state versions are kept from here on
 };

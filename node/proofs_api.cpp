@@ -122,7 +122,7 @@ Result<Json> Frontier(LedgerService& service, const HttpRequest& request) {
     size = block.header.log_size;
     root = block.header.log_root;
   }
-  COVALUE_ASSIGN_OR_RETURN(auto nodes, LogFrontier(store, size));
+  COVALUE_ASSIGN_OR_RETURN(auto nodes, crypto::MerkleFrontier(store, size));
   Json list = Json::array();
   for (const auto& n : nodes) {
     list.push_back({{"level", n.level}, {"index", n.index}, {"hash", ToHex(n.hash)}});
@@ -162,22 +162,6 @@ Result<Json> EncodedBlocks(LedgerService& service, const HttpRequest& request) {
 }
 
 }  // namespace
-
-Result<std::vector<crypto::MerkleNode>> LogFrontier(const crypto::MerkleNodeReader& nodes,
-                                                    uint64_t size) {
-  std::vector<crypto::MerkleNode> frontier;
-  uint64_t covered = 0;
-  for (int level = 63; level >= 0; --level) {
-    if (!(size >> level & 1)) continue;
-    crypto::MerkleNode node;
-    node.level = static_cast<uint8_t>(level);
-    node.index = covered >> level;
-    COVALUE_ASSIGN_OR_RETURN(node.hash, nodes.GetNode(node.level, node.index));
-    frontier.push_back(node);
-    covered += uint64_t{1} << level;
-  }
-  return frontier;
-}
 
 void AddProofRoutes(api::Router& router, LedgerService& service) {
   // Each handler answers its JSON, or its error with the stable code.

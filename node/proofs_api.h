@@ -12,9 +12,4 @@ namespace covalue::node {
 
 void AddProofRoutes(api::Router& router, LedgerService& service);
 
-// The perfect-subtree roots whose concatenation is the log of `size` leaves (the log's
-// frontier), largest first: what a verifier needs to go on appending to it.
-Result<std::vector<crypto::MerkleNode>> LogFrontier(const crypto::MerkleNodeReader& nodes,
-                                                    uint64_t size);
-
 }  // namespace covalue::node

@@ -354,7 +354,7 @@ TEST_CASE(
     audit::BundleInfo info{chain.genesis(), from, source.size(), std::nullopt};
     if (from > 1) {
       const ledger::Block& anchor = source[from - 2];
-      auto frontier = node::LogFrontier(chain.store(), anchor.header.log_size);
+      auto frontier = crypto::MerkleFrontier(chain.store(), anchor.header.log_size);
       REQUIRE(frontier.ok());
       info.anchor = audit::RangeAnchor{anchor.header, anchor.certificate, *frontier};
     }

@@ -8,6 +8,7 @@
 #include "contracts/member_record.h"
 #include "crypto/merkle.h"
 #include "node/block_builder.h"
+#include "node/storage/memory_kv_store.h"
 #include "tests/support/test_support.h"
 
 using namespace covalue;
@@ -291,4 +292,80 @@ TEST_CASE("a state value read before a commit is not served after it (the state 
   node::ChainStore reopened(kv);
   REQUIRE(reopened.Initialize(genesis).ok());
   CHECK(reopened.Get(key).value() == genesis_value);
+}
+
+namespace {
+
+// A MemoryKvStore that counts reads of Merkle log nodes (log/ keys).
+class LogReadCountingStore final : public storage::KvStore {
+ public:
+  Result<std::optional<Bytes>> Get(ByteView key) const override {
+    if (key.size() >= 4 && std::equal(key.begin(), key.begin() + 4, AsBytes("log/").begin())) {
+      ++log_reads;
+    }
+    return m_kv.Get(key);
+  }
+  Status Write(const storage::WriteBatch& batch, bool sync) override {
+    return m_kv.Write(batch, sync);
+  }
+  std::unique_ptr<storage::KvIterator> NewIterator() const override { return m_kv.NewIterator(); }
+  mutable int log_reads = 0;
+
+ private:
+  storage::MemoryKvStore m_kv;
+};
+
+}  // namespace
+
+TEST_CASE("the log's frontier is served from memory, across commits and a reopen") {
+  LogReadCountingStore kv;
+  ledger::Genesis genesis = covalue::testing::TestGenesis();
+  node::ChainStore store(kv);
+  REQUIRE(store.Initialize(genesis).ok());
+  std::vector<Hash32> leaves;  // every leaf so far, for a root computed without the store
+  // Blocks of 0 to 9 leaves: the frontier grows and collapses at many sizes.
+  for (int block_leaves : {1, 0, 3, 4, 9, 2, 7, 1, 1, 5, 8, 6, 0, 3}) {
+    kv.log_reads = 0;
+    crypto::MerkleLogWriter log(store, store.Head().log_size);
+    for (int i = 0; i < block_leaves; ++i) {
+      Hash32 leaf = crypto::MerkleLeafHash(AsBytes("leaf " + std::to_string(leaves.size())));
+      leaves.push_back(leaf);
+      REQUIRE(log.Append(leaf).ok());
+    }
+    auto root = log.Root();
+    REQUIRE(root.ok());
+    CHECK(kv.log_reads == 0);  // appending and the root read only the frontier
+    CHECK(*root == crypto::MerkleRootOfLeafHashes(leaves));
+
+    ledger::Block block;
+    block.header.chain_id = genesis.chain_id;
+    block.header.height = store.Head().height + 1;
+    block.header.previous_id = store.Head().block_id;
+    block.header.time_ms = store.Head().time_ms + 1;
+    block.header.log_size = log.size();
+    block.header.log_root = *root;
+    REQUIRE(store.CommitBlock(block, {}, log.new_nodes()).ok());
+  }
+  // The frontier in memory is the nodes a log built from the leaves alone has there.
+  const uint64_t size = store.Head().log_size;
+  REQUIRE(size == leaves.size());
+  crypto::MemoryMerkleNodes none;
+  crypto::MerkleLogWriter rebuilt(none, 0);
+  for (const Hash32& leaf : leaves) REQUIRE(rebuilt.Append(leaf).ok());
+  for (const crypto::MerkleNode& place : crypto::MerkleFrontierPlaces(size)) {
+    auto from_memory = store.GetNode(place.level, place.index);
+    REQUIRE(from_memory.ok());
+    CHECK(*from_memory == rebuilt.GetNode(place.level, place.index).value());
+  }
+  // A restarted node loads the frontier once, then appends without reading the store.
+  kv.log_reads = 0;
+  node::ChainStore reopened(kv);
+  REQUIRE(reopened.Initialize(genesis).ok());
+  CHECK(kv.log_reads == static_cast<int>(crypto::MerkleFrontierPlaces(size).size()));
+  kv.log_reads = 0;
+  crypto::MerkleLogWriter log(reopened, size);
+  leaves.push_back(crypto::MerkleLeafHash(AsBytes("one more")));
+  REQUIRE(log.Append(leaves.back()).ok());
+  CHECK(log.Root().value() == crypto::MerkleRootOfLeafHashes(leaves));
+  CHECK(kv.log_reads == 0);
 }

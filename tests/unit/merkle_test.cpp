@@ -391,6 +391,38 @@ TEST_CASE("merkle: roots agree with the RFC 6962 reference for sizes 0..70", "[m
   CHECK(store.node_count() == 2 * 70 - std::popcount(uint64_t{70}));
 }
 
+TEST_CASE("merkle: the frontier is the perfect subtrees that make up the log, and all a root reads",
+          "[merkle]") {
+  CHECK(MerkleFrontierPlaces(0).empty());
+  // 6 = 4 + 2: leaves [0, 4) at level 2, then [4, 6) at level 1.
+  CHECK(MerkleFrontierPlaces(6) == std::vector<MerkleNode>{{2, 0, {}}, {1, 2, {}}});
+  CHECK(MerkleFrontierPlaces(7) == std::vector<MerkleNode>{{2, 0, {}}, {1, 2, {}}, {0, 6, {}}});
+  CHECK(MerkleFrontierPlaces(uint64_t{1} << 40) == std::vector<MerkleNode>{{40, 0, {}}});
+  CHECK(MerkleFrontierPlaces(~uint64_t{0}).size() == 64);
+
+  const std::vector<Hash32> leaves = MakeLeafHashes(70);
+  MemoryMerkleNodes all;
+  MerkleLogWriter writer(all, 0);
+  for (uint64_t n = 1; n <= 70; ++n) {
+    INFO("size " << n);
+    REQUIRE(writer.Append(leaves[n - 1]).ok());
+    auto frontier = MerkleFrontier(writer, n);
+    REQUIRE(frontier.ok());
+    REQUIRE(frontier->size() == static_cast<size_t>(std::popcount(n)));
+    // The frontier alone gives the root, and is enough to append the next leaf.
+    MemoryMerkleNodes only;
+    only.PutAll(*frontier);
+    CHECK(Hex(MerkleRoot(only, n).value()) == Hex(RefMth(std::span(leaves).first(n))));
+    if (n < 70) {
+      MerkleLogWriter next(only, n);
+      REQUIRE(next.Append(leaves[n]).ok());
+      CHECK(Hex(next.Root().value()) == Hex(RefMth(std::span(leaves).first(n + 1))));
+    }
+  }
+  MemoryMerkleNodes empty;
+  CHECK(MerkleFrontier(empty, 5).status().code() == Code::kNotFound);
+}
+
 TEST_CASE("merkle: every inclusion proof verifies, sizes 1..70", "[merkle]") {
   const std::vector<Hash32> leaves = MakeLeafHashes(70);
   MemoryMerkleNodes store = BuildStore(leaves);
