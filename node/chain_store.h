@@ -125,6 +125,7 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // are served from memory instead of the store. A node missing here is read from the store.
   std::vector<crypto::MerkleNode> m_log_frontier;
   uint64_t m_wal_sequence = 0;  // next WAL entry number (only the consensus strand appends)
+  uint64_t m_wal_floor = 0;     // no WAL entry lies below this height (the strand's too)
   uint64_t m_versions_from = 0;  // set by Initialize: state versions are kept from here on
 };
 

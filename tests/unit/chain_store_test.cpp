@@ -369,3 +369,59 @@ TEST_CASE("the log's frontier is served from memory, across commits and a reopen
   CHECK(log.Root().value() == crypto::MerkleRootOfLeafHashes(leaves));
   CHECK(kv.log_reads == 0);
 }
+
+TEST_CASE(
+    "the consensus WAL is read per height, and a commit deletes it up to its height, leftovers "
+    "too") {
+  storage::MemoryKvStore kv;
+  ledger::Genesis genesis = covalue::testing::TestGenesis();
+  auto store = std::make_unique<node::ChainStore>(kv);
+  REQUIRE(store->Initialize(genesis).ok());
+  auto wal = [&](uint64_t height) {
+    auto messages = store->ReadConsensusWal(height);
+    REQUIRE(messages.ok());
+    std::vector<std::string> out;
+    for (const Bytes& m : *messages) out.emplace_back(AsString(m));
+    return out;
+  };
+  auto append = [&](uint64_t height, std::string_view message) {
+    REQUIRE(store->AppendConsensusWal(height, AsBytes(message)).ok());
+  };
+  auto commit = [&] {
+    ledger::Block block;
+    block.header.chain_id = genesis.chain_id;
+    block.header.height = store->Head().height + 1;
+    block.header.previous_id = store->Head().block_id;
+    block.header.time_ms = store->Head().time_ms + 1;
+    REQUIRE(store->CommitBlock(block, {}, {}).ok());
+  };
+  using Messages = std::vector<std::string>;
+  append(1, "a");
+  append(2, "c");
+  append(1, "b");
+  append(3, "d");
+  CHECK(wal(1) == Messages{"a", "b"});
+  CHECK(wal(2) == Messages{"c"});
+  commit();  // height 1
+  CHECK(wal(1).empty());
+  CHECK(wal(2) == Messages{"c"});
+  append(1, "late");  // for a height already committed: deleted by the next commit
+  commit();  // height 2
+  CHECK(wal(1).empty());
+  CHECK(wal(2).empty());
+  CHECK(wal(3) == Messages{"d"});
+  // A leftover below the head when the node stops; after a restart the next commit
+  // deletes it too, and new entries follow the old ones.
+  append(2, "stale");
+  store = std::make_unique<node::ChainStore>(kv);
+  REQUIRE(store->Initialize(genesis).ok());
+  CHECK(wal(2) == Messages{"stale"});
+  append(3, "e");
+  CHECK(wal(3) == Messages{"d", "e"});
+  commit();  // height 3
+  CHECK(wal(2).empty());
+  CHECK(wal(3).empty());
+  auto it = kv.NewIterator();
+  it->Seek(AsBytes("wal/"));
+  CHECK((!it->Valid() || AsString(it->key()).rfind("wal/", 0) != 0));  // none left at all
+}
