@@ -457,8 +457,8 @@ int ChainBytes(const Args& args) {
 }
 
 // Compacts the store in --data (a stopped node's folder, or a copy: it is rewritten) and
-// writes its size in bytes: the chain at rest, without the write-ahead log and the level-0
-// files a node leaves behind, whose size depends on the moment it stopped.
+// writes its size in bytes: the chain at rest, without the level-0 files not yet compacted
+// that a node leaves behind, whose size depends on the moment it stopped.
 int Compact(const Args& args) {
   std::string folder = args.Text("data");
   {

@@ -111,8 +111,9 @@ def build_report(parts, mode, seconds, network_seconds, root):
     r["catchup_tps"] = catchup["tps"]
     r["catchup_limit_ratio"] = catchup["tps"] / process_limit
     r["catchup_sig_limit_ratio"] = catchup["tps"] * sigs / process_limit
-    # At rest (compacted): what the chain costs per transaction; as left: plus the write-ahead
-    # log and level-0 files of the moment the node stopped (bounded, whatever the chain).
+    # At rest (compacted): what the chain costs per transaction; as left: plus the level-0
+    # files not yet compacted when the node stopped (bounded, whatever the chain; a node
+    # flushes its memtables when it stops, so no write-ahead log is left).
     r["disk_bytes"] = disk_compacted["db_bytes_compacted"]
     r["disk_bytes_per_tx"] = r["disk_bytes"] / txs
     r["disk_bytes_per_raw_byte"] = r["disk_bytes"] / chain["raw_tx_bytes"]

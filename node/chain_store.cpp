@@ -105,9 +105,16 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
     }
     COVALUE_RETURN_IF_ERROR(wal->status());
     // The log's frontier from the store. A node that cannot be read is left out, to be
-    // read (and reported) when it is asked for, as before there was a frontier in memory.
-    auto frontier = crypto::MerkleFrontier(*this, head.log_size);
-    MoveHead(head, frontier.ok() ? *frontier : std::vector<crypto::MerkleNode>());
+    // read (and reported missing) when it is asked for, as before there was a frontier in
+    // memory; the others are kept.
+    std::vector<crypto::MerkleNode> frontier;
+    for (crypto::MerkleNode node : crypto::MerkleFrontierPlaces(head.log_size)) {
+      auto hash = GetNode(node.level, node.index);
+      if (!hash.ok()) continue;
+      node.hash = *hash;
+      frontier.push_back(node);
+    }
+    MoveHead(head, frontier);
     return Status::Ok();
   }
 

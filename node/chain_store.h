@@ -3,13 +3,14 @@
 // indexes of node/chain_indexes.h (history, block times, versioned state). A block and
 // everything it changes are written in ONE synced batch, so after a crash the store holds
 // whole blocks only. It borrows the KvStore, which must outlive it.
-// Thread-safety: reads may run on any thread at once; Initialize and CommitBlock must be
-// called from one thread at a time (the node's chain strand), Initialize before any read.
-// The cached head and log frontier are guarded; the state cache (node/state_cache.h) is
-// thread-safe itself.
-// The cache assumes this ChainStore is the only writer of the state: nothing else may write
-// the store's "st/" keys while it is open (a crash model such as MemoryKvStore::DropUnsynced
-// must be followed by a new ChainStore, as a restart is).
+// Thread-safety: reads may run on any thread at once; Initialize, CommitBlock and
+// AppendConsensusWal must be called from one thread at a time (the node's consensus strand),
+// Initialize before any read. The cached head and log frontier are guarded; the state cache
+// (node/state_cache.h) is thread-safe itself.
+// What it keeps in memory (the state cache, the log frontier, where the consensus WAL
+// starts) assumes this ChainStore is the only writer of its keys while it is open: a crash
+// model such as MemoryKvStore::DropUnsynced must be followed by a new ChainStore, as a
+// restart is.
 #pragma once
 
 #include <mutex>

@@ -229,11 +229,13 @@ Status ChainVerifier::CompareStoredData(const storage::KvStore& stored) {
 namespace {
 
 // Reads blocks first..last of a source in order on a thread of its own, verifying each one's
-// transaction signatures (on the verifier's pool), up to kAhead blocks ahead of the thread
-// that takes them with Next — so that verification and the replay keep both cores busy
-// instead of taking turns. A block that cannot be read is handed on as its error, and the
-// thread stops there. The destructor stops the thread (after the read or verification under
-// way) and joins it; the source is used by that thread only, until then.
+// transaction signatures (on the verifier's pool), keeping up to kAhead verified blocks ready
+// (and one more under way) for the thread that takes them with Next — so that verification
+// and the replay keep both cores busy instead of taking turns. A block that cannot be read is
+// handed on as its error, and the thread stops there. The destructor stops the thread (after
+// the read or verification under way) and joins it; the source is used by that thread only,
+// until then. ReadBlock and VerifyTxSignatures report errors as Status, not exceptions: one
+// thrown on the reading thread would end the process.
 class BlockPrefetcher {
  public:
   struct Fetched {

@@ -114,8 +114,9 @@ class ChainVerifier {
 
 // Reads every block of `source` in order into `verifier`, then checks the source's claimed
 // head and (a data folder) its stored data. The first inconsistency is returned; the report
-// says what passed. Blocks are read and their signatures verified on a thread of its own, up
-// to 4 blocks ahead, while earlier ones are checked and replayed.
+// says what passed. Blocks are read and their signatures verified on a thread of its own
+// while earlier ones are checked and replayed: up to 4 verified blocks wait, and a fifth may
+// be under way.
 Status VerifyChain(ChainSource& source, ChainVerifier& verifier);
 
 }  // namespace covalue::audit

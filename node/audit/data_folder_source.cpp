@@ -45,7 +45,8 @@ Result<std::unique_ptr<DataFolderSource>> DataFolderSource::Open(const std::stri
   }
   source->m_store = std::make_unique<node::ChainStore>(*source->m_kv);
   // With meta/genesis and meta/indexes present, Initialize only reads: the stored genesis
-  // hash (kConflict for another genesis) and the head.
+  // hash (kConflict for another genesis), the head, the consensus WAL's keys and the Merkle
+  // log's frontier.
   COVALUE_RETURN_IF_ERROR(source->m_store->Initialize(genesis));
   node::ChainHead head = source->m_store->Head();
   source->m_range.first = 1;

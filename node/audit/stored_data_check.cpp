@@ -205,7 +205,16 @@ Result<uint64_t> CompareStoredData(const storage::KvStore& stored, const storage
   constexpr size_t kStateVersions = std::size(kFamilies);  // the last comparison
   // The largest first, so that no thread is left with a large one at the end.
   static constexpr size_t kClaimOrder[] = {6, kStateVersions, 2, 4, 3, 5, 7, 0, 1};
-  static_assert(std::size(kClaimOrder) == kStateVersions + 1);
+  static_assert(
+      [] {
+        bool named[std::size(kClaimOrder)] = {};
+        for (size_t which : kClaimOrder) {
+          if (which >= std::size(kClaimOrder) || named[which]) return false;
+          named[which] = true;
+        }
+        return std::size(kClaimOrder) == kStateVersions + 1;
+      }(),
+      "kClaimOrder names every comparison exactly once");
   std::vector<Status> compared(kStateVersions + 1);
   auto compare = [&](size_t item) {
     size_t which = kClaimOrder[item];

@@ -145,6 +145,22 @@ TEST_CASE(
     });
     CHECK(status.message() ==
           "stored data: the data folder holds tx/zz-forged, which the replay does not give");
+    // A key family's difference comes before one in meta/indexes, which comes before sv/'s.
+    status = AuditChanged(path, genesis, {hist, node::keys::Key("meta/indexes"), at_3},
+                          [&](auto& batch) {
+                            batch.Put(hist, AsBytes("x"));
+                            node::indexes::PutIndexMeta(batch, 9);
+                            batch.Put(at_3, Present("forged"));
+                          });
+    CHECK(status.message() ==
+          "stored data: the data folder holds hist/zz-forged, which the replay does not give");
+    status = AuditChanged(path, genesis, {node::keys::Key("meta/indexes"), at_3},
+                          [&](auto& batch) {
+                            node::indexes::PutIndexMeta(batch, 9);
+                            batch.Put(at_3, Present("forged"));
+                          });
+    CHECK(status.message().find("state versions start at height 9, after its head 5") !=
+          std::string::npos);
   }
   // Everything put back: sound again.
   AuditSound(path, genesis);

@@ -9,6 +9,7 @@
 #include "crypto/merkle.h"
 #include "node/block_builder.h"
 #include "node/storage/memory_kv_store.h"
+#include "node/store_keys.h"
 #include "tests/support/test_support.h"
 
 using namespace covalue;
@@ -255,6 +256,26 @@ TEST_CASE("blocks committed without sync are lost whole on power loss, up to the
   CHECK(reopened.Head() == source.store().Head());
 }
 
+namespace {
+
+// The block that extends `store`'s head by one, empty, a millisecond later; with `log`, its
+// header names that log's size and root.
+ledger::Block NextBlock(const node::ChainStore& store, const ledger::Genesis& genesis,
+                        const crypto::MerkleLogWriter* log = nullptr) {
+  ledger::Block block;
+  block.header.chain_id = genesis.chain_id;
+  block.header.height = store.Head().height + 1;
+  block.header.previous_id = store.Head().block_id;
+  block.header.time_ms = store.Head().time_ms + 1;
+  if (log != nullptr) {
+    block.header.log_size = log->size();
+    block.header.log_root = log->Root().value();
+  }
+  return block;
+}
+
+}  // namespace
+
 TEST_CASE("a state value read before a commit is not served after it (the state cache)") {
   storage::MemoryKvStore kv;
   ledger::Genesis genesis = covalue::testing::TestGenesis();
@@ -272,14 +293,9 @@ TEST_CASE("a state value read before a commit is not served after it (the state 
 
   // Commits straight through CommitBlock: a block that extends the head, and changes.
   auto commit = [&](std::optional<Bytes> value) {
-    ledger::Block block;
-    block.header.chain_id = genesis.chain_id;
-    block.header.height = store.Head().height + 1;
-    block.header.previous_id = store.Head().block_id;
-    block.header.time_ms = store.Head().time_ms + 1;
     contracts::BlockExecution execution;
     execution.changes[key] = std::move(value);
-    REQUIRE(store.CommitBlock(block, execution, {}).ok());
+    REQUIRE(store.CommitBlock(NextBlock(store, genesis), execution, {}).ok());
   };
   commit(Bytes{1, 2, 3});
   CHECK(read() == std::optional<Bytes>(Bytes{1, 2, 3}));
@@ -337,14 +353,7 @@ TEST_CASE("the log's frontier is served from memory, across commits and a reopen
     CHECK(kv.log_reads == 0);  // appending and the root read only the frontier
     CHECK(*root == crypto::MerkleRootOfLeafHashes(leaves));
 
-    ledger::Block block;
-    block.header.chain_id = genesis.chain_id;
-    block.header.height = store.Head().height + 1;
-    block.header.previous_id = store.Head().block_id;
-    block.header.time_ms = store.Head().time_ms + 1;
-    block.header.log_size = log.size();
-    block.header.log_root = *root;
-    REQUIRE(store.CommitBlock(block, {}, log.new_nodes()).ok());
+    REQUIRE(store.CommitBlock(NextBlock(store, genesis, &log), {}, log.new_nodes()).ok());
   }
   // The frontier in memory is the nodes a log built from the leaves alone has there.
   const uint64_t size = store.Head().log_size;
@@ -387,14 +396,7 @@ TEST_CASE(
   auto append = [&](uint64_t height, std::string_view message) {
     REQUIRE(store->AppendConsensusWal(height, AsBytes(message)).ok());
   };
-  auto commit = [&] {
-    ledger::Block block;
-    block.header.chain_id = genesis.chain_id;
-    block.header.height = store->Head().height + 1;
-    block.header.previous_id = store->Head().block_id;
-    block.header.time_ms = store->Head().time_ms + 1;
-    REQUIRE(store->CommitBlock(block, {}, {}).ok());
-  };
+  auto commit = [&] { REQUIRE(store->CommitBlock(NextBlock(*store, genesis), {}, {}).ok()); };
   using Messages = std::vector<std::string>;
   append(1, "a");
   append(2, "c");
@@ -424,4 +426,76 @@ TEST_CASE(
   auto it = kv.NewIterator();
   it->Seek(AsBytes("wal/"));
   CHECK((!it->Valid() || AsString(it->key()).rfind("wal/", 0) != 0));  // none left at all
+}
+
+TEST_CASE("a failed commit leaves the head, the log frontier and the consensus WAL as they were") {
+  storage::MemoryKvStore kv;
+  ledger::Genesis genesis = covalue::testing::TestGenesis();
+  node::ChainStore store(kv);
+  REQUIRE(store.Initialize(genesis).ok());
+  // Block 1 with three leaves; its frontier is (1, 0) and (0, 2).
+  auto block_with = [&](const crypto::MerkleLogWriter& log) {
+    return NextBlock(store, genesis, &log);
+  };
+  std::vector<Hash32> leaves;
+  auto append = [&](crypto::MerkleLogWriter& log, int n) {
+    for (int i = 0; i < n; ++i) {
+      leaves.push_back(crypto::MerkleLeafHash(AsBytes("leaf " + std::to_string(leaves.size()))));
+      REQUIRE(log.Append(leaves.back()).ok());
+    }
+  };
+  crypto::MerkleLogWriter first(store, 0);
+  append(first, 3);
+  REQUIRE(store.CommitBlock(block_with(first), {}, first.new_nodes()).ok());
+  const node::ChainHead head = store.Head();
+  REQUIRE(store.AppendConsensusWal(2, AsBytes("vote")).ok());
+
+  // Block 2 (five more leaves) fails to be written: nothing moves.
+  crypto::MerkleLogWriter second(store, head.log_size);
+  append(second, 5);
+  kv.FailNextWrites(1);
+  CHECK(store.CommitBlock(block_with(second), {}, second.new_nodes()).code() ==
+        Code::kIoError);
+  CHECK(store.Head() == head);
+  CHECK(store.GetNode(1, 0).value() == crypto::MerkleRootOfLeafHashes(std::span(leaves).first(2)));
+  CHECK(store.GetNode(0, 2).value() == leaves[2]);
+  CHECK(store.GetNode(2, 0).status().code() == Code::kCorruption);  // block 2's, never stored
+  CHECK(store.ReadConsensusWal(2).value().size() == 1);
+
+  // The same block written again commits, and deletes height 2's WAL.
+  REQUIRE(store.CommitBlock(block_with(second), {}, second.new_nodes()).ok());
+  CHECK(store.Head().log_size == 8);
+  CHECK(crypto::MerkleRoot(store, 8).value() == crypto::MerkleRootOfLeafHashes(leaves));
+  CHECK(store.ReadConsensusWal(2).value().empty());
+}
+
+TEST_CASE("a frontier node missing from the store is reported when it is needed, not at open") {
+  storage::MemoryKvStore kv;
+  ledger::Genesis genesis = covalue::testing::TestGenesis();
+  {
+    node::ChainStore store(kv);
+    REQUIRE(store.Initialize(genesis).ok());
+    crypto::MerkleLogWriter log(store, 0);
+    for (int i = 0; i < 6; ++i) {
+      REQUIRE(log.Append(crypto::MerkleLeafHash(AsBytes("leaf " + std::to_string(i)))).ok());
+    }
+    REQUIRE(store.CommitBlock(NextBlock(store, genesis, &log), {}, log.new_nodes()).ok());
+  }
+  // The frontier of 6 leaves is (2, 0) and (1, 2); (1, 2) is lost.
+  Bytes lost = node::keys::Key("log/");
+  lost.push_back(1);
+  node::keys::AppendBigEndian(lost, 2, 8);
+  REQUIRE(kv.Get(lost).value().has_value());  // the key layout is as storage.md says
+  storage::WriteBatch damage;
+  damage.Delete(lost);
+  REQUIRE(kv.Write(damage, true).ok());
+
+  node::ChainStore reopened(kv);
+  REQUIRE(reopened.Initialize(genesis).ok());
+  CHECK(reopened.GetNode(2, 0).ok());  // the rest of the frontier is kept
+  CHECK(reopened.GetNode(1, 2).status().code() == Code::kCorruption);
+  crypto::MerkleLogWriter log(reopened, 6);
+  // Leaf 6 completes no subtree (6 is even), so appending reads nothing; the root needs (1, 2).
+  REQUIRE(log.Append(crypto::MerkleLeafHash(AsBytes("leaf 6"))).ok());
+  CHECK(log.Root().status().code() == Code::kCorruption);
 }
