@@ -1,8 +1,17 @@
 #include "common/bytes.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace covalue {
+
+int CompareBytes(ByteView a, ByteView b) {
+  size_t common = std::min(a.size(), b.size());
+  int order = common == 0 ? 0 : std::memcmp(a.data(), b.data(), common);
+  if (order != 0) return order;
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
 int HexDigitValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;

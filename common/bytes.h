@@ -27,6 +27,10 @@ inline std::string_view AsString(ByteView b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
+// The order of byte strings that stores and their iterators keep (RocksDB's bytewise
+// comparator): memcmp over the common length, then the shorter first. <0, 0 or >0.
+int CompareBytes(ByteView a, ByteView b);
+
 // The value of one hex digit (either case), or -1.
 int HexDigitValue(char c);
 // Lower-case hex.

@@ -282,7 +282,7 @@ Result<std::vector<Bytes>> ChainStore::ReadConsensusWal(uint64_t height) const {
   auto it = m_kv.NewIterator();
   for (it->Seek(start); it->Valid(); it->Next()) {
     ByteView key = it->key();
-    if (!std::lexicographical_compare(key.begin(), key.end(), end.begin(), end.end())) break;
+    if (CompareBytes(key, end) >= 0) break;
     messages.emplace_back(it->value().begin(), it->value().end());
   }
   COVALUE_RETURN_IF_ERROR(it->status());
@@ -328,9 +328,7 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
     Bytes wal_end = WalKey(header.height + 1, 0);
     for (wal->Seek(WalKey(m_wal_floor, 0)); wal->Valid(); wal->Next()) {
       ByteView key = wal->key();
-      if (!std::lexicographical_compare(key.begin(), key.end(), wal_end.begin(), wal_end.end())) {
-        break;
-      }
+      if (CompareBytes(key, wal_end) >= 0) break;
       batch.Delete(key);
     }
     COVALUE_RETURN_IF_ERROR(wal->status());

@@ -136,14 +136,9 @@ class ImpliedStateVersions {
 template <typename Stored, typename Expected>
 Status CompareEntries(Stored& stored, Expected& expected) {
   while (stored.Valid() || expected.Valid()) {
-    int order = !stored.Valid() ? 1 : !expected.Valid() ? -1 : 0;
-    if (stored.Valid() && expected.Valid()) {
-      ByteView a = stored.key();
-      ByteView b = expected.key();
-      order = std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end())   ? -1
-              : std::lexicographical_compare(b.begin(), b.end(), a.begin(), a.end()) ? 1
-                                                                                     : 0;
-    }
+    int order = !stored.Valid()     ? 1
+                : !expected.Valid() ? -1
+                                    : CompareBytes(stored.key(), expected.key());
     if (order < 0) {
       return Status(Code::kCorruption, "the data folder holds " + DescribeKey(stored.key()) +
                                            ", which the replay does not give");

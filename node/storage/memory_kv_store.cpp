@@ -1,7 +1,6 @@
 #include "node/storage/memory_kv_store.h"
 
 #include <algorithm>
-#include <cstring>
 #include <utility>
 
 namespace covalue::storage {
@@ -34,9 +33,7 @@ class MemoryKvIterator final : public KvIterator {
 }  // namespace
 
 bool MemoryKvStore::BytewiseLess::operator()(ByteView a, ByteView b) const {
-  size_t common = std::min(a.size(), b.size());
-  int order = common == 0 ? 0 : std::memcmp(a.data(), b.data(), common);
-  return order < 0 || (order == 0 && a.size() < b.size());
+  return CompareBytes(a, b) < 0;
 }
 
 MemoryKvStore::MemoryKvStore() : m_data(std::make_shared<Map>()) {}

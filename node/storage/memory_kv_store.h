@@ -15,7 +15,7 @@ namespace covalue::storage {
 
 class MemoryKvStore final : public KvStore {
  public:
-  // Bytewise (memcmp, shorter prefix first) order, as KvIterator walks. Transparent, so a
+  // Bytewise order (CompareBytes), as KvIterator walks. Transparent, so a
   // lookup takes the caller's ByteView without copying it into a key.
   struct BytewiseLess {
     using is_transparent = void;
