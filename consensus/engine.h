@@ -50,8 +50,11 @@ struct EngineConfig {
 };
 
 // --- Events (inputs) ---
-struct ProposalReceived { Proposal proposal; };
-struct VoteReceived { Vote vote; };
+// `signature_checked`: the host has already verified this very message's signature (against
+// this validator set and chain id), so the engine does not verify it again. Every other
+// check still applies.
+struct ProposalReceived { Proposal proposal; bool signature_checked = false; };
+struct VoteReceived { Vote vote; bool signature_checked = false; };
 struct TimeoutFired { uint64_t height; uint32_t round; TimeoutKind kind; };
 // Answer to RequestValue: the value this validator proposes at (height, round).
 struct ValueReady { uint64_t height; uint32_t round; Hash32 value_id; Bytes value; };
@@ -116,9 +119,9 @@ class Engine {
   // its line in the paper).
   void StartRound(uint32_t round, Actions& out);
   void Evaluate(Actions& out);
-  void OnProposal(const Proposal& proposal, Actions& out);
+  void OnProposal(const Proposal& proposal, bool signature_checked, Actions& out);
   void BufferNextHeight(const Message& message);
-  void OnVote(const Vote& vote, Actions& out);
+  void OnVote(const Vote& vote, bool signature_checked, Actions& out);
   void OnTimeout(const TimeoutFired& timeout, Actions& out);
   void OnValueReady(const ValueReady& ready, Actions& out);
   void OnDecisionLearnt(const DecisionLearnt& learnt, Actions& out);

@@ -88,7 +88,7 @@ void ConsensusDriver::Stop() {
 void ConsensusDriver::OnConsensusMessage(consensus::Message message) {
   boost::asio::post(m_strand, [this, message = std::move(message)] {
     if (m_stopped) return;
-    NoteHeightClaim(message);
+    bool checked = NoteHeightClaim(message);
     if (const auto* p = std::get_if<consensus::Proposal>(&message)) {
       // The proposal signs only the block id: make sure these bytes are the block that id
       // names before the engine keeps them (a peer could relay a signed proposal with
@@ -101,9 +101,9 @@ void ConsensusDriver::OnConsensusMessage(consensus::Message message) {
         ++m_counters.invalid_proposals;
         return;
       }
-      Handle(consensus::ProposalReceived{*p});
+      Handle(consensus::ProposalReceived{*p, checked});
     } else {
-      Handle(consensus::VoteReceived{std::get<consensus::Vote>(message)});
+      Handle(consensus::VoteReceived{std::get<consensus::Vote>(message), checked});
     }
   });
 }
@@ -122,7 +122,7 @@ uint64_t PeersCommittedHeight(std::vector<uint64_t> claims, size_t f) {
   return claims[f] > 0 ? claims[f] - 1 : 0;
 }
 
-void ConsensusDriver::NoteHeightClaim(const consensus::Message& message) {
+bool ConsensusDriver::NoteHeightClaim(const consensus::Message& message) {
   auto [height, validator] = std::visit(
       [](const auto& m) {
         using T = std::decay_t<decltype(m)>;
@@ -132,15 +132,16 @@ void ConsensusDriver::NoteHeightClaim(const consensus::Message& message) {
           return std::pair{m.height, m.validator};
       },
       message);
-  if (validator >= m_claims.size() || height <= m_claims[validator]) return;
+  if (validator >= m_claims.size() || height <= m_claims[validator]) return false;
   const auto* proposal = std::get_if<consensus::Proposal>(&message);
   Status verified = proposal != nullptr
                         ? consensus::VerifyProposal(*proposal, *m_validators, m_genesis.chain_id)
                         : consensus::VerifyVote(std::get<consensus::Vote>(message), *m_validators,
                                                 m_genesis.chain_id);
-  if (!verified.ok()) return;
+  if (!verified.ok()) return false;
   m_claims[validator] = height;
   UpdatePeersHeight();
+  return true;
 }
 
 void ConsensusDriver::UpdatePeersHeight() {

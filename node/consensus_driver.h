@@ -134,7 +134,8 @@ class ConsensusDriver {
   VerifiedPredicate MempoolVerified() const;
   // Raises the sender's claimed height if `message` is for a later height and its signature
   // verifies (about one check per validator and height), and recomputes m_peers_height.
-  void NoteHeightClaim(const consensus::Message& message);
+  // True if it verified the signature (so the engine need not check it again).
+  bool NoteHeightClaim(const consensus::Message& message);
 
   boost::asio::strand<boost::asio::io_context::executor_type> m_strand;
   ChainStore& m_store;

@@ -131,6 +131,32 @@ TEST_CASE("messages with bad signatures, from non-validators or for another chai
   CHECK(engine.counters().invalid_messages == 3);
 }
 
+TEST_CASE("a message whose signature the host checked is not verified again") {
+  // The host (the driver) verifies the first message of each validator and height itself;
+  // the engine trusts that flag for the signature only.
+  Harness h(4);
+  Engine& engine = h.engines[0];
+  auto stranger = KeyFromLabel("stranger");
+  Vote vote{VoteType::kPrevote, 1, 0, kNilId, 1, {}};
+  SignVoteMessage(vote, stranger, "chain");  // would not verify
+  auto actions = engine.Step(VoteReceived{vote, /*signature_checked=*/true});
+  CHECK(engine.counters().invalid_messages == 0);
+  bool recorded = false;
+  for (const auto& a : actions) {
+    const auto* r = std::get_if<RecordInput>(&a);
+    const auto* v = r != nullptr ? std::get_if<Vote>(&r->message) : nullptr;
+    if (v != nullptr && *v == vote) recorded = true;
+  }
+  CHECK(recorded);
+  // The index is still checked, and so is the proposer of the round.
+  Vote out_of_range{VoteType::kPrevote, 1, 0, kNilId, 9, {}};
+  engine.Step(VoteReceived{out_of_range, true});
+  uint32_t proposer = engine.ProposerOf(1, 0);
+  Proposal wrong{1, 0, -1, crypto::Sha256(AsBytes("v")), Bytes{1}, (proposer + 1) % 4, {}};
+  engine.Step(ProposalReceived{wrong, true});
+  CHECK(engine.counters().invalid_messages == 2);
+}
+
 TEST_CASE("after a restart the guard refuses to sign a conflicting vote") {
   SafetyState state;
   state.height = 5;
