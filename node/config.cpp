@@ -83,6 +83,11 @@ Status NodeConfig::Validate() const {
       return Status(Code::kInvalidArgument, "config: timeouts must be 1..600000 ms");
     }
   }
+  if (block_interval_ms >= timeout_propose_ms) {
+    // Other validators would give up on the proposal before it is built.
+    return Status(Code::kInvalidArgument,
+                  "config: block_interval_ms must be less than timeout_propose_ms");
+  }
   if (timeout_increase_ms > 600000) {
     return Status(Code::kInvalidArgument, "config: timeout_increase_ms must be at most 600000");
   }
@@ -190,7 +195,8 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
                              std::pair{"timeout_prevote_ms", &c.timeout_prevote_ms},
                              std::pair{"timeout_precommit_ms", &c.timeout_precommit_ms},
                              std::pair{"timeout_increase_ms", &c.timeout_increase_ms},
-                             std::pair{"retransmit_interval_ms", &c.retransmit_interval_ms}}) {
+                             std::pair{"retransmit_interval_ms", &c.retransmit_interval_ms},
+                             std::pair{"block_interval_ms", &c.block_interval_ms}}) {
     COVALUE_ASSIGN_OR_RETURN(uint64_t value, UintField(json, name, *field));
     if (value > UINT32_MAX) return Status(Code::kInvalidArgument, std::string("config: ") + name);
     *field = static_cast<uint32_t>(value);

@@ -30,7 +30,8 @@ constexpr int64_t kMaxClockDriftMs = 30000;
 ConsensusDriver::ConsensusDriver(boost::asio::io_context& io, ChainStore& store, Mempool& mempool,
                                  const ledger::Genesis& genesis, const crypto::KeyPair& key,
                                  const Clock& clock, PeerSender& peers,
-                                 consensus::EngineConfig config, DriverHooks hooks)
+                                 consensus::EngineConfig config, DriverHooks hooks,
+                                 std::chrono::milliseconds block_interval)
     : m_strand(boost::asio::make_strand(io)),
       m_store(store),
       m_mempool(mempool),
@@ -38,6 +39,7 @@ ConsensusDriver::ConsensusDriver(boost::asio::io_context& io, ChainStore& store,
       m_key(key),
       m_clock(clock),
       m_peers(peers),
+      m_block_interval(block_interval),
       m_config(std::move(config)),
       m_hooks(std::move(hooks)) {}
 
@@ -120,6 +122,13 @@ uint64_t PeersCommittedHeight(std::vector<uint64_t> claims, size_t f) {
   std::nth_element(claims.begin(), claims.begin() + static_cast<std::ptrdiff_t>(f), claims.end(),
                    std::greater<>());
   return claims[f] > 0 ? claims[f] - 1 : 0;
+}
+
+int64_t BlockBuildWaitMs(uint64_t head_height, int64_t head_time_ms, int64_t now_ms,
+                         int64_t interval_ms) {
+  if (head_height == 0 || interval_ms <= 0 || head_time_ms <= now_ms - interval_ms) return 0;
+  if (head_time_ms > now_ms) return interval_ms;
+  return head_time_ms + interval_ms - now_ms;
 }
 
 bool ConsensusDriver::NoteHeightClaim(const consensus::Message& message) {
@@ -232,6 +241,18 @@ VerifiedPredicate ConsensusDriver::MempoolVerified() const {
 }
 
 void ConsensusDriver::BuildValue(const consensus::RequestValue& request) {
+  ChainHead head = m_store.Head();
+  if (request.height != head.height + 1) return;
+  int64_t wait =
+      BlockBuildWaitMs(head.height, head.time_ms, m_clock.NowMillis(), m_block_interval.count());
+  if (wait > 0) {
+    After(std::chrono::milliseconds(wait), [this, request] { BuildValueNow(request); });
+    return;
+  }
+  BuildValueNow(request);
+}
+
+void ConsensusDriver::BuildValueNow(const consensus::RequestValue& request) {
   if (request.height != m_store.Head().height + 1) return;
   auto built = BuildBlock(m_store, m_genesis, m_key.public_key(), m_clock.NowMillis(),
                           m_mempool.Peek(m_genesis.params.max_block_txs),

@@ -49,6 +49,13 @@ class PeerSender {
 // height h shows h - 1 committed). With at most f faulty, one honest validator is there.
 uint64_t PeersCommittedHeight(std::vector<uint64_t> claims, size_t f);
 
+// How long a proposer waits before building the block after the head block made at
+// `head_time_ms` (docs/spec/consensus.md §Block interval): until `interval_ms` past it by
+// `now_ms`, never longer than `interval_ms` (a head stamped by a clock running ahead), and
+// not at all at height 1 (`head_height` 0: no head block).
+int64_t BlockBuildWaitMs(uint64_t head_height, int64_t head_time_ms, int64_t now_ms,
+                         int64_t interval_ms);
+
 struct DriverHooks {
   // After a block is committed (on the strand).
   std::function<void(const ledger::Block& block)> on_committed;
@@ -62,7 +69,8 @@ class ConsensusDriver {
  public:
   ConsensusDriver(boost::asio::io_context& io, ChainStore& store, Mempool& mempool,
                   const ledger::Genesis& genesis, const crypto::KeyPair& key, const Clock& clock,
-                  PeerSender& peers, consensus::EngineConfig config, DriverHooks hooks);
+                  PeerSender& peers, consensus::EngineConfig config, DriverHooks hooks,
+                  std::chrono::milliseconds block_interval);
 
   // Restores the safety state and the consensus WAL of the next height and starts the
   // engine (on the strand).
@@ -100,7 +108,10 @@ class ConsensusDriver {
  private:
   void Handle(const consensus::Event& event);
   void Run(std::vector<consensus::Action> actions);
+  // Builds the block asked for once the block interval since the head block's time has
+  // passed (docs/spec/consensus.md §Block interval), then answers with ValueReady.
   void BuildValue(const consensus::RequestValue& request);
+  void BuildValueNow(const consensus::RequestValue& request);
   void ValidateValue(const consensus::ValidateValue& request);
   void CommitDecided(const consensus::Commit& commit);
   // Block sync. Up to kSyncDepth batches (answers) are verified (on m_sync_verifier) or waiting
@@ -144,6 +155,7 @@ class ConsensusDriver {
   const crypto::KeyPair& m_key;
   const Clock& m_clock;
   PeerSender& m_peers;
+  std::chrono::milliseconds m_block_interval;  // NodeConfig::block_interval_ms
   consensus::EngineConfig m_config;
   DriverHooks m_hooks;
   WorkerPool m_verify_pool;  // used from the strand only

@@ -100,7 +100,8 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
   };
   node->m_driver = std::make_unique<ConsensusDriver>(
       node->m_io, *node->m_store, node->m_mempool, node->m_genesis, node->m_key, node->m_clock,
-      *node->m_sender, engine, std::move(hooks));
+      *node->m_sender, engine, std::move(hooks),
+      std::chrono::milliseconds(config.block_interval_ms));
   ChainHead head = node->m_store->Head();
   Log(LogLevel::kInfo, "node", "opened",
       {{"name", config.name},
