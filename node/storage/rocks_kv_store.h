@@ -23,6 +23,12 @@ struct RocksOptions {
   size_t block_bytes = 16u << 10;
   // Background flush/compaction threads.
   int background_threads = 2;
+  // Runs RocksDB's flushes and compactions at the lowest CPU priority (nice 19), so that
+  // on a busy machine they take the CPU the node's own threads leave (BENCHMARKS.md,
+  // change 18). If they fall behind, RocksDB slows and then stops writes until they catch
+  // up (its write stall): the node's back-pressure. Process-wide and one-way: it lowers the
+  // pools of RocksDB's default Env, which every store of the process shares.
+  bool background_at_low_priority = true;
   // Opens the database read-only (rocksdb::DB::OpenForReadOnly): no folder lock, so it works
   // beside a running node or on a copy, and reads the store as it was when opened (for the
   // auditor's kit). Write fails with kPermissionDenied; create_if_missing is ignored.

@@ -11,6 +11,8 @@
 #include "tests/support/temp_dir.h"
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -341,6 +343,50 @@ TEST_CASE("RocksKvStore child: open a folder another process holds", "[.][kv_sto
   REQUIRE_FALSE(opened.ok());
   INFO(opened.status().ToString());
   CHECK(opened.status().code() == Code::kUnavailable);
+}
+
+namespace {
+
+// The nice value of each of this process's threads RocksDB names "rocksdb:high…" (the flush
+// pool; /proc/self/task/<tid>/comm and field 19 of .../stat).
+std::vector<int> FlushThreadNiceValues() {
+  std::vector<int> nice;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name.rfind("rocksdb:high", 0) != 0) continue;
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    std::istringstream fields(line.substr(line.rfind(')') + 2));  // after "pid (comm) "
+    std::string field;
+    for (int i = 3; i <= 19 && fields >> field; ++i) {
+      if (i == 19) nice.push_back(std::stoi(field));
+    }
+  }
+  return nice;
+}
+
+// Opens a store in `path`, writes one key and closes it, which flushes on the flush pool.
+void WriteAndClose(const std::string& path) {
+  RocksOptions options;
+  options.background_at_low_priority = true;
+  auto store = RocksKvStore::Open(path, options);
+  REQUIRE(store.ok());
+  REQUIRE(PutOne(**store, "key", "value").ok());
+}
+
+}  // namespace
+
+TEST_CASE("RocksKvStore runs its flushes at the lowest CPU priority", "[kv_store][rocks]") {
+  // The pools are the process's (a store opened earlier in this process may have lowered
+  // them already), so this checks the outcome, not the change.
+  TempDir dir;
+  WriteAndClose(dir.Sub("low"));
+  auto nice = FlushThreadNiceValues();
+  REQUIRE_FALSE(nice.empty());
+  for (int value : nice) CHECK(value == 19);
 }
 
 TEST_CASE("RocksKvStore without create_if_missing reports a missing folder", "[kv_store][rocks]") {
