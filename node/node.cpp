@@ -194,11 +194,12 @@ void Node::WaitForStop() {
 uint16_t Node::api_port() const { return m_http ? m_http->port() : 0; }
 uint16_t Node::p2p_port() const { return m_network ? m_network->listen_port() : 0; }
 
-Status Node::Admit(const ledger::Transaction& tx, const Hash32& tx_id) const {
+Status Node::Admit(const ledger::Transaction& tx, const Hash32& tx_id, Origin origin) const {
   ChainHead head = m_store->Head();
   contracts::AdmissionContext context{m_genesis.chain_id, head.height + 1, m_genesis.params,
                                       /*verify_signatures=*/true};
   COVALUE_ASSIGN_OR_RETURN(auto members, contracts::AdmitTransaction(tx, tx_id, context, *m_store));
+  if (origin == Origin::kGossip) return Status::Ok();
   // A dry run of the contract on the committed state gives the submitter its error now;
   // the real run happens in the block (where a concurrent transaction may still win).
   // Its block time: the clock's, as a block proposed now would have (never before the head's).
@@ -212,9 +213,9 @@ Status Node::Admit(const ledger::Transaction& tx, const Hash32& tx_id) const {
   return Status::Ok();
 }
 
-Result<bool> Node::Pool(ledger::Transaction tx, const Hash32& tx_id) {
+Result<bool> Node::Pool(ledger::Transaction tx, const Hash32& tx_id, Origin origin) {
   if (m_mempool.Contains(tx_id)) return false;
-  COVALUE_RETURN_IF_ERROR(Admit(tx, tx_id));
+  COVALUE_RETURN_IF_ERROR(Admit(tx, tx_id, origin));
   size_t bytes = ledger::EncodeTransaction(tx).size();
   COVALUE_ASSIGN_OR_RETURN(auto added, m_mempool.Add(std::move(tx), tx_id, bytes));
   return added == Mempool::AddResult::kAdded;
@@ -224,7 +225,7 @@ void Node::Submit(ledger::Transaction tx, bool wait, std::chrono::milliseconds t
                   api::Responder respond) {
   Hash32 tx_id = ledger::TxId(tx);
   ledger::Transaction copy = tx;
-  auto pooled = Pool(std::move(tx), tx_id);
+  auto pooled = Pool(std::move(tx), tx_id, Origin::kClient);
   if (!pooled.ok()) {
     m_metrics.rejections.Add(
         1, {{"stage", "admission"}, {"reason", std::string(CodeName(pooled.status().code()))}});
@@ -260,7 +261,7 @@ void Node::OnPeerPayload(const crypto::PublicKey& from, Bytes payload) {
           bool any = false;
           for (auto& tx : m.txs) {
             Hash32 id = ledger::TxId(tx);
-            auto pooled = Pool(std::move(tx), id);
+            auto pooled = Pool(std::move(tx), id, Origin::kGossip);
             any = any || (pooled.ok() && *pooled);
           }
           if (any) m_driver->OnTxsAvailable();

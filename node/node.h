@@ -68,9 +68,13 @@ class Node final : public LedgerService {
   Node(NodeConfig config, ledger::Genesis genesis, crypto::KeyPair key,
        std::unique_ptr<storage::KvStore> kv);
 
-  Status Admit(const ledger::Transaction& tx, const Hash32& tx_id) const;
+  // Where a transaction came from: a client of this node's API, whom the contract's dry run
+  // answers at once, or a peer's gossip, which admission checks without the dry run (no one
+  // waits for its answer here; the block records the contract's verdict either way).
+  enum class Origin { kClient, kGossip };
+  Status Admit(const ledger::Transaction& tx, const Hash32& tx_id, Origin origin) const;
   // Admits and pools one transaction; true if it is new to the mempool.
-  Result<bool> Pool(ledger::Transaction tx, const Hash32& tx_id);
+  Result<bool> Pool(ledger::Transaction tx, const Hash32& tx_id, Origin origin);
   void OnPeerPayload(const crypto::PublicKey& from, Bytes payload);
   void OnCommitted(const ledger::Block& block);
   void AddWaiter(const Hash32& tx_id, std::chrono::milliseconds timeout, api::Responder respond);
