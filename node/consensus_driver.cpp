@@ -246,7 +246,12 @@ void ConsensusDriver::BuildValue(const consensus::RequestValue& request) {
   int64_t wait =
       BlockBuildWaitMs(head.height, head.time_ms, m_clock.NowMillis(), m_block_interval.count());
   if (wait > 0) {
-    After(std::chrono::milliseconds(wait), [this, request] { BuildValueNow(request); });
+    After(std::chrono::milliseconds(wait), [this, request] {
+      // Not for a round the engine has left while this waited (it would ignore the value).
+      if (m_engine->height() == request.height && m_engine->round() == request.round) {
+        BuildValueNow(request);
+      }
+    });
     return;
   }
   BuildValueNow(request);
