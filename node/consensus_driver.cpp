@@ -242,19 +242,15 @@ VerifiedPredicate ConsensusDriver::MempoolVerified() const {
 
 void ConsensusDriver::BuildValue(const consensus::RequestValue& request) {
   ChainHead head = m_store.Head();
-  if (request.height != head.height + 1) return;
   int64_t wait =
       BlockBuildWaitMs(head.height, head.time_ms, m_clock.NowMillis(), m_block_interval.count());
-  if (wait > 0) {
-    After(std::chrono::milliseconds(wait), [this, request] {
-      // Not for a round the engine has left while this waited (it would ignore the value).
-      if (m_engine->height() == request.height && m_engine->round() == request.round) {
-        BuildValueNow(request);
-      }
-    });
-    return;
-  }
-  BuildValueNow(request);
+  if (wait == 0) return BuildValueNow(request);
+  After(std::chrono::milliseconds(wait), [this, request] {
+    // Not for a round the engine has left while this waited (it would ignore the value).
+    if (m_engine->height() == request.height && m_engine->round() == request.round) {
+      BuildValueNow(request);
+    }
+  });
 }
 
 void ConsensusDriver::BuildValueNow(const consensus::RequestValue& request) {

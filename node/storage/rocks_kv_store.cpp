@@ -107,9 +107,11 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& path
   if (options.background_threads > 1) db_options.IncreaseParallelism(options.background_threads);
   db_options.compression = rocksdb::kZSTD;
   if (options.background_at_low_priority && !options.read_only) {
-    for (auto pool : {rocksdb::Env::Priority::HIGH, rocksdb::Env::Priority::LOW}) {  // flushes, compactions
-      // Best effort: an Env that cannot (NotSupported) leaves them as they are.
-      db_options.env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow).PermitUncheckedError();
+    // The flush pool and the compaction pool. Best effort: an Env that cannot
+    // (NotSupported) leaves them as they are.
+    for (auto pool : {rocksdb::Env::Priority::HIGH, rocksdb::Env::Priority::LOW}) {
+      db_options.env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow)
+          .PermitUncheckedError();
     }
   }
 

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include <boost/asio/io_context.hpp>
 
@@ -18,11 +17,13 @@
 #include "node/peer_protocol.h"
 #include "tests/support/raw_peer_client.h"
 #include "tests/support/running_node.h"
+#include "tests/support/wait_until.h"
 
 using namespace covalue;
 using covalue::testing::DatasetRegisterTx;
 using covalue::testing::KeyFromLabel;
 using covalue::testing::RunningNode;
+using covalue::testing::WaitUntil;
 
 namespace {
 
@@ -32,12 +33,8 @@ uint64_t CommittedHeight(RunningNode& node) { return NodeStatus(node)["height"].
 
 // Polls until `node` has committed `height` (false after 30 s).
 bool WaitForHeight(RunningNode& node, uint64_t height) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (CommittedHeight(node) >= height) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  return WaitUntil([&] { return CommittedHeight(node) >= height; }, std::chrono::seconds(30),
+                   std::chrono::milliseconds(20));
 }
 
 // Commits `count` blocks of one transaction each on the validator.
@@ -112,10 +109,7 @@ TEST_CASE("a forged head announce and a forged synced block change nothing") {
     auto consensus = NodeStatus(validator)["node"]["consensus"];
     return consensus["invalid_head_announces"] == 1 && consensus["invalid_synced_blocks"] == 1;
   };
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!refused_both() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  WaitUntil(refused_both, std::chrono::seconds(10), std::chrono::milliseconds(10));
   REQUIRE(refused_both());
   CommitBlocks(validator, 1, 4);
   auto status = NodeStatus(validator);

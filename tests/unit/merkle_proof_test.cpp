@@ -134,7 +134,6 @@ TEST_CASE("merkle: CT reference inclusion paths", "[merkle][vectors]") {
   }
 }
 
-
 TEST_CASE("merkle: CT reference consistency proofs", "[merkle][vectors]") {
   const std::vector<Hash32> leaves = VectorLeafHashes();
   MemoryMerkleNodes store = BuildStore(leaves);

@@ -26,6 +26,7 @@
 #include "node/net/handshake.h"
 #include "node/net/peer_network.h"
 #include "tests/support/raw_peer_client.h"
+#include "tests/support/wait_until.h"
 
 namespace covalue::net {
 namespace {
@@ -33,24 +34,14 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
+using covalue::testing::WaitUntil;
 
-constexpr auto kDeadline = 10s;
 
 // The same label always gives the same identity key.
 crypto::KeyPair KeyFromLabel(std::string_view label) {
   return std::move(crypto::KeyPair::FromSeed(crypto::Sha256(AsBytes(label)))).value();
 }
 constexpr std::string_view kChain = "covalue-test";
-
-template <typename Condition>
-bool WaitUntil(Condition condition, std::chrono::milliseconds deadline = kDeadline) {
-  auto until = std::chrono::steady_clock::now() + deadline;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
 
 // An io_context running on two background threads (so that strands matter) until destruction.
 class IoThread {

@@ -6,20 +6,20 @@
 // the mempool.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <string>
-#include <thread>
 
 #include <boost/asio/io_context.hpp>
 
 #include "node/peer_protocol.h"
 #include "tests/support/raw_peer_client.h"
 #include "tests/support/running_node.h"
+#include "tests/support/wait_until.h"
 
 using namespace covalue;
 using covalue::testing::DatasetRegisterTx;
 using covalue::testing::KeyFromLabel;
 using covalue::testing::RunningNode;
+using covalue::testing::WaitUntil;
 
 namespace {
 
@@ -59,11 +59,7 @@ TEST_CASE("a gossiped transaction is admitted without the dry run, never without
   REQUIRE(raw.Handshake(peer, "covalue-test").ok());
   raw.Write(raw.Seal(net::RecordKind::kData, node::EncodePeerMessage(node::TxGossip{{forged, again}})));
 
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (GetTx(validator, again)["status"] != "committed" &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  WaitUntil([&] { return GetTx(validator, again)["status"] == "committed"; });
   auto committed = GetTx(validator, again);
   INFO(committed.dump());
   REQUIRE(committed["status"] == "committed");
