@@ -64,7 +64,14 @@ struct ValueValidated { uint64_t height; Hash32 value_id; bool valid; };
 struct TxsAvailable {};
 // A decided value with its certificate, learnt from block sync (the host checked that the
 // value's id is certificate.block_id; the engine checks the certificate).
-struct DecisionLearnt { Bytes value; CommitCertificate certificate; };
+// `certificate_checked`: the host has already verified this very certificate
+// (VerifyCommitCertificate for this validator set and chain id, at the certificate's height
+// and block id), so the engine does not verify it again; it still takes it only for its height.
+struct DecisionLearnt {
+  Bytes value;
+  CommitCertificate certificate;
+  bool certificate_checked = false;
+};
 using Event = std::variant<ProposalReceived, VoteReceived, TimeoutFired, ValueReady,
                            ValueValidated, TxsAvailable, DecisionLearnt>;
 

@@ -120,9 +120,10 @@ class ConsensusDriver {
   struct SyncedBlock {
     crypto::PublicKey from{};
     ledger::Block block;
-    VerifiedTxs verified;     // its transactions' signatures that hold
+    VerifiedTxs verified;              // its transactions' signatures that hold
+    bool certificate_checked = false;  // its certificate verified (for its height and block)
     bool last_of_batch = false;
-    bool refused = false;     // not the block its certificate names: the batch ends here
+    bool refused = false;  // not the block its certificate names: the batch ends here
   };
   // From the engine (`peer` empty: the next connected peer, round robin) or a head announce.
   void RequestSync(uint64_t from_height, const crypto::PublicKey* peer = nullptr);
@@ -130,7 +131,8 @@ class ConsensusDriver {
   void OnSyncArrived(const crypto::PublicKey& from, SyncResponse response);
   void ContinueSync();
   // On m_sync_verifier: checks each block against its certificate and verifies its
-  // signatures, handing the blocks to the strand one by one.
+  // signatures, the certificate's beside the transactions', handing the blocks to the strand
+  // one by one.
   void VerifySyncBatch(const crypto::PublicKey& from, std::vector<ledger::Block> blocks);
   void OnSyncVerified(SyncedBlock block);
   void ApplySyncedBlock();
@@ -159,6 +161,8 @@ class ConsensusDriver {
   consensus::EngineConfig m_config;
   DriverHooks m_hooks;
   WorkerPool m_verify_pool;  // used from the strand only
+  // Set by Start, then only read: on the strand and by the sync verifier.
+  std::optional<consensus::ValidatorSet> m_validators;
 
   // Strand-only state.
   std::unique_ptr<consensus::Engine> m_engine;
@@ -170,20 +174,19 @@ class ConsensusDriver {
   uint64_t m_wal_entries = 0;
   bool m_stopped = false;
   Counters m_counters;
-  std::optional<consensus::ValidatorSet> m_validators;
-  std::vector<uint64_t> m_claims;  // per validator index: the highest height it spoke of
+  std::vector<uint64_t> m_claims;   // per validator index: the highest height it spoke of
   uint64_t m_certified_height = 0;  // the highest height a verified head announce proved
   std::optional<consensus::CommitCertificate> m_head_certificate;  // of the store's head
   // Block sync.
   bool m_sync_awaiting = false;  // a request is out and not answered
   std::chrono::steady_clock::time_point m_sync_sent_at;
   crypto::PublicKey m_sync_peer{};
-  bool m_sync_more = false;      // the sync peer's last answer was full: it has more
-  size_t m_sync_batches = 0;     // handed to the verifier and not yet applied
-  uint64_t m_sync_queued_to = 0; // the last height of those batches (0: none)
+  bool m_sync_more = false;              // the sync peer's last answer was full: it has more
+  size_t m_sync_batches = 0;             // handed to the verifier and not yet applied
+  uint64_t m_sync_queued_to = 0;         // the last height of those batches (0: none)
   std::deque<SyncedBlock> m_sync_ready;  // verified, in order
   const SyncedBlock* m_applying_synced = nullptr;  // while ApplySyncedBlock hands one over
-  uint64_t m_timed_height = 0;     // the height whose rounds started at m_height_started
+  uint64_t m_timed_height = 0;  // the height whose rounds started at m_height_started
   std::chrono::steady_clock::time_point m_height_started;
 
   std::atomic<uint64_t> m_peers_height{0};

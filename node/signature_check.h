@@ -17,11 +17,17 @@ namespace covalue::node {
 // Whether a transaction's signatures were verified already (contracts::BlockContext).
 using VerifiedPredicate = std::function<bool(const ledger::Transaction& tx, const Hash32& tx_id)>;
 
+// A check that runs beside a block's transaction signatures, as one more item of the same
+// pool job: its commit certificate's signatures, which would otherwise be verified alone on
+// one core after (or before) them. Must not throw.
+using BesideCheck = std::function<void()>;
+
 // For each of `txs`, Ok or why its signatures do not hold (ledger::VerifyTransactionSignatures);
-// Ok without checking for those where skip[i] is true (skip empty: none skipped). On `pool`'s
-// threads, or the caller's alone when `pool` is null.
+// Ok without checking for those where skip[i] is true (skip empty: none skipped). `beside`, if
+// set, runs once among them. On `pool`'s threads, or the caller's alone when `pool` is null.
 std::vector<Status> VerifySignatures(const std::vector<ledger::Transaction>& txs,
-                                     const std::vector<bool>& skip, WorkerPool* pool);
+                                     const std::vector<bool>& skip, WorkerPool* pool,
+                                     const BesideCheck& beside = {});
 
 // Which of a list of transactions (a block's) have signatures known to hold: those
 // `is_verified` vouches for (a mempool that verified them; may be empty) and those that
@@ -30,8 +36,10 @@ std::vector<Status> VerifySignatures(const std::vector<ledger::Transaction>& txs
 // itself.
 class VerifiedTxs {
  public:
+  // `beside`: as for VerifySignatures.
   static VerifiedTxs Check(const std::vector<ledger::Transaction>& txs,
-                           const VerifiedPredicate& is_verified, WorkerPool* pool);
+                           const VerifiedPredicate& is_verified, WorkerPool* pool,
+                           const BesideCheck& beside = {});
 
   bool Holds(const ledger::Transaction& tx, const Hash32& tx_id) const;
   // Holds, as a predicate; borrows this object, which must outlive its use.

@@ -94,8 +94,7 @@ Status ChainVerifier::Fail(uint64_t height, const Status& status) {
   return m_failure;
 }
 
-Status ChainVerifier::CheckBlock(const ledger::Block& block,
-                                 const std::vector<Status>* signatures) {
+Status ChainVerifier::CheckBlock(const ledger::Block& block, const BlockSignatures* signatures) {
   if (!m_failure.ok()) return m_failure;
   uint64_t height = next_height();
   Status checked = CheckBlockAlone(block, signatures);
@@ -111,12 +110,18 @@ Status ChainVerifier::CheckBlock(const ledger::Block& block,
   return Status::Ok();
 }
 
-std::vector<Status> ChainVerifier::VerifyTxSignatures(const ledger::Block& block) {
-  return node::VerifySignatures(block.txs, {}, &m_pool);
+BlockSignatures ChainVerifier::VerifySignatures(const ledger::Block& block) {
+  BlockSignatures found;
+  // The certificate beside the transactions: on a chain of small blocks its signatures are
+  // most of a block's.
+  found.txs = node::VerifySignatures(block.txs, {}, &m_pool, [&] {
+    found.certificate =
+        CheckCertifiedHeader(block.header, block.certificate, m_genesis, m_validators);
+  });
+  return found;
 }
 
-Status ChainVerifier::CheckBlockAlone(const ledger::Block& block,
-                                      const std::vector<Status>* verified) {
+Status ChainVerifier::CheckBlockAlone(const ledger::Block& block, const BlockSignatures* verified) {
   const ledger::BlockHeader& header = block.header;
   auto invalid = [](std::string what) { return Status(Code::kInvalidArgument, std::move(what)); };
   if (header.chain_id != m_genesis.chain_id) {
@@ -142,14 +147,14 @@ Status ChainVerifier::CheckBlockAlone(const ledger::Block& block,
   }
   Status body = ledger::CheckBlockBody(block);
   if (!body.ok()) return Status(body.code(), "body: " + body.message());
-  COVALUE_RETURN_IF_ERROR(CheckCertifiedHeader(header, block.certificate, m_genesis, m_validators));
-  std::vector<Status> verified_here;
-  if (verified == nullptr) verified_here = VerifyTxSignatures(block);
-  const std::vector<Status>& signatures = verified != nullptr ? *verified : verified_here;
+  BlockSignatures verified_here;
+  if (verified == nullptr) verified_here = VerifySignatures(block);
+  const BlockSignatures& signatures = verified != nullptr ? *verified : verified_here;
+  COVALUE_RETURN_IF_ERROR(signatures.certificate);
   for (size_t i = 0; i < block.txs.size(); ++i) {
     const ledger::Transaction& tx = block.txs[i];
     Status signed_ok = tx.chain_id == m_genesis.chain_id
-                           ? signatures[i]
+                           ? signatures.txs[i]
                            : Status(Code::kWrongChain, "it is for chain '" + tx.chain_id + "'");
     if (!signed_ok.ok()) {
       return Status(signed_ok.code(), "transaction " + std::to_string(i) + " (" +
@@ -229,18 +234,18 @@ Status ChainVerifier::CompareStoredData(const storage::KvStore& stored) {
 namespace {
 
 // Reads blocks first..last of a source in order on a thread of its own, verifying each one's
-// transaction signatures (on the verifier's pool), keeping up to kAhead verified blocks ready
-// (and one more under way) for the thread that takes them with Next — so that verification
-// and the replay keep both cores busy instead of taking turns. A block that cannot be read is
-// handed on as its error, and the thread stops there. The destructor stops the thread (after
-// the read or verification under way) and joins it; the source is used by that thread only,
-// until then. ReadBlock and VerifyTxSignatures report errors as Status, not exceptions: one
+// signatures, its transactions' and its certificate's (on the verifier's pool), keeping up to
+// kAhead verified blocks ready (and one more under way) for the thread that takes them with Next —
+// so that verification and the replay keep both cores busy instead of taking turns. A block that
+// cannot be read is handed on as its error, and the thread stops there. The destructor stops the
+// thread (after the read or verification under way) and joins it; the source is used by that thread
+// only, until then. ReadBlock and VerifySignatures report errors as Status, not exceptions: one
 // thrown on the reading thread would end the process.
 class BlockPrefetcher {
  public:
   struct Fetched {
     Result<ledger::Block> block;
-    std::vector<Status> signatures;  // VerifyTxSignatures(*block) when the block was read
+    BlockSignatures signatures;  // VerifySignatures(*block) when the block was read
   };
   static constexpr size_t kAhead = 4;
 
@@ -279,7 +284,7 @@ class BlockPrefetcher {
       }
       Fetched fetched{source.ReadBlock(height), {}};
       const bool read = fetched.block.ok();
-      if (read) fetched.signatures = verifier.VerifyTxSignatures(*fetched.block);
+      if (read) fetched.signatures = verifier.VerifySignatures(*fetched.block);
       {
         std::lock_guard lock(m_mutex);
         m_ready.push_back(std::move(fetched));

@@ -6,7 +6,7 @@
 // audit with a Status "block H: <what differs>". A range that does not start at block 1
 // starts from a certified anchor instead and cannot replay state (docs/spec/audit-bundle.md).
 // The verifier owns its replay store. Not thread-safe: one thread feeds it — except
-// VerifyTxSignatures, which reads no state and may run on another thread meanwhile (VerifyChain
+// VerifySignatures, which reads no state and may run on another thread meanwhile (VerifyChain
 // verifies later blocks' signatures while an earlier one replays).
 #pragma once
 
@@ -60,6 +60,14 @@ Status CheckCertifiedHeader(const ledger::BlockHeader& header,
                             const ledger::Genesis& genesis,
                             const consensus::ValidatorSet& validators);
 
+// What verifying a block's signatures found (ChainVerifier::VerifySignatures): for each
+// transaction, Ok or why its signatures do not hold; and CheckCertifiedHeader of its header
+// and certificate.
+struct BlockSignatures {
+  std::vector<Status> txs;
+  Status certificate;
+};
+
 class ChainVerifier {
  public:
   // From the genesis (a full replay), or from a certified anchor (kInvalidArgument "anchor
@@ -70,12 +78,11 @@ class ChainVerifier {
   // The height CheckBlock expects next.
   uint64_t next_height() const { return m_previous.height + 1; }
   // Checks block next_height() and, if it passes, moves on. After a failure every later call
-  // fails with the same Status. `signatures`: VerifyTxSignatures(block) if already done.
-  Status CheckBlock(const ledger::Block& block,
-                    const std::vector<Status>* signatures = nullptr);
-  // For each of `block`'s transactions, whether its signatures hold, on every core.
-  // Thread-safe; reads no state.
-  std::vector<Status> VerifyTxSignatures(const ledger::Block& block);
+  // fails with the same Status. `signatures`: VerifySignatures(block) if already done.
+  Status CheckBlock(const ledger::Block& block, const BlockSignatures* signatures = nullptr);
+  // Whether each of `block`'s transactions' signatures hold, and its certificate, all on
+  // every core. Thread-safe; reads no state.
+  BlockSignatures VerifySignatures(const ledger::Block& block);
   // After the last block: what a source claims its head is equals that block.
   Status CheckClaimedHead(const node::ChainHead& claimed);
   // After the last block: a data folder's derived data — the state, the transaction, history
@@ -91,7 +98,7 @@ class ChainVerifier {
       : m_genesis(genesis), m_validators(std::move(validators)) {}
   // Every check of `block` before the replay: links to the previous block (m_previous: its
   // height, id and time), body, certificate, signatures. Reads no state.
-  Status CheckBlockAlone(const ledger::Block& block, const std::vector<Status>* signatures);
+  Status CheckBlockAlone(const ledger::Block& block, const BlockSignatures* signatures);
   Status ReplayBlock(const ledger::Block& block);
   Status CheckRangeLog(const ledger::Block& block);
   Status Fail(uint64_t height, const Status& status);

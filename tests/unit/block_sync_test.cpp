@@ -49,6 +49,17 @@ void CommitBlocks(RunningNode& validator, int count, int first_nonce) {
   }
 }
 
+// Block `height` of `node` as its API gives it, in its canonical bytes.
+ledger::Block FetchBlock(RunningNode& node, uint64_t height) {
+  auto encoded =
+      node.Json(node.Call("GET", "/v1/blocks/" + std::to_string(height) + "/encoded?count=1"));
+  auto bytes = FromHex(encoded["blocks"][0]["block"].get<std::string>());
+  REQUIRE(bytes.ok());
+  auto block = ledger::DecodeBlock(*bytes);
+  REQUIRE(block.ok());
+  return std::move(block).value();
+}
+
 }  // namespace
 
 TEST_CASE("a follower catches up on an idle network from the validator's head announce") {
@@ -89,12 +100,8 @@ TEST_CASE("a forged head announce and a forged synced block change nothing") {
     config.peers = {{"intruder", intruder.public_key(), "", 0}};
   });
   CommitBlocks(validator, 3, 1);
-  auto encoded = validator.Json(validator.Call("GET", "/v1/blocks/3/encoded?count=1"));
-  auto block_bytes = FromHex(encoded["blocks"][0]["block"].get<std::string>());
-  REQUIRE(block_bytes.ok());
-  auto forged_block = ledger::DecodeBlock(*block_bytes);
-  REQUIRE(forged_block.ok());
-  forged_block->header.height = 4;  // the certificate still names block 3
+  ledger::Block forged_block = FetchBlock(validator, 3);
+  forged_block.header.height = 4;  // the certificate still names block 3
 
   consensus::CommitCertificate forged_head{1000, 0, Hash32{7}, {{0, crypto::Signature{}}}};
   boost::asio::io_context io;
@@ -103,7 +110,7 @@ TEST_CASE("a forged head announce and a forged synced block change nothing") {
   raw.Write(raw.Seal(net::RecordKind::kData,
                      node::EncodePeerMessage(node::HeadAnnounce{forged_head})));
   raw.Write(raw.Seal(net::RecordKind::kData,
-                     node::EncodePeerMessage(node::SyncResponse{{*forged_block}})));
+                     node::EncodePeerMessage(node::SyncResponse{{forged_block}})));
 
   auto refused_both = [&] {
     auto consensus = NodeStatus(validator)["node"]["consensus"];
@@ -115,9 +122,50 @@ TEST_CASE("a forged head announce and a forged synced block change nothing") {
   auto status = NodeStatus(validator);
   CHECK(status["height"] == 4);
   auto block4 = validator.Json(validator.Call("GET", "/v1/blocks/4"));
-  CHECK(block4["header"]["id"] != ToHex(ledger::BlockId(forged_block->header)));
+  CHECK(block4["header"]["id"] != ToHex(ledger::BlockId(forged_block.header)));
   auto ready = validator.Call("GET", "/readyz");
   INFO(ready.body);
   CHECK(ready.status == 200);
   CHECK(validator.Json(ready)["peers_height"].get<uint64_t>() < 1000);
+}
+
+// The sync verifier checks a synced block's certificate beside its transactions and tells the
+// engine so; one whose certificate does not verify must still never be applied. A second node
+// of the same one-validator chain, still at height 0, is sent block 1 of the first one by a
+// peer: with one certificate signature bit changed, then as it was.
+TEST_CASE("a synced block whose certificate does not verify is refused, the sound one applied") {
+  const crypto::KeyPair intruder = KeyFromLabel("intruder");
+  RunningNode source;
+  CommitBlocks(source, 1, 1);
+  const ledger::Block sound = FetchBlock(source, 1);
+  ledger::Block forged = sound;
+  REQUIRE(!forged.certificate.signatures.empty());
+  forged.certificate.signatures[0].signature[5] ^= 0x01;  // still names the very block
+
+  RunningNode behind([&](node::NodeConfig& config) {
+    config.peers = {{"intruder", intruder.public_key(), "", 0}};
+  });
+  REQUIRE(CommittedHeight(behind) == 0);
+  boost::asio::io_context io;
+  covalue::testing::RawPeerClient raw(io, behind.node().p2p_port());
+  REQUIRE(raw.Handshake(intruder, "covalue-test").ok());
+  auto send = [&](const ledger::Block& block) {
+    auto message = node::EncodePeerMessage(node::SyncResponse{{block}});
+    raw.Write(raw.Seal(net::RecordKind::kData, message));
+  };
+  send(forged);
+  auto consensus_counter = [&](const char* name) {
+    return NodeStatus(behind)["node"]["consensus"][name].get<uint64_t>();
+  };
+  auto refused = [&] { return consensus_counter("invalid_synced_blocks") == 1; };
+  WaitUntil(refused, std::chrono::seconds(10), std::chrono::milliseconds(10));
+  REQUIRE(refused());
+  CHECK(CommittedHeight(behind) == 0);
+  CHECK(consensus_counter("blocks_synced") == 0);
+
+  send(sound);
+  REQUIRE(WaitForHeight(behind, 1));
+  CHECK(NodeStatus(behind)["block_id"] == NodeStatus(source)["block_id"]);
+  CHECK(consensus_counter("blocks_synced") == 1);
+  CHECK(consensus_counter("invalid_synced_blocks") == 1);
 }

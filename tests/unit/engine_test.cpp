@@ -157,6 +157,33 @@ TEST_CASE("a message whose signature the host checked is not verified again") {
   CHECK(engine.counters().invalid_messages == 2);
 }
 
+TEST_CASE("a learnt decision whose certificate the host checked is not verified again") {
+  // The sync verifier checks a synced block's certificate beside its transactions; the
+  // engine trusts that flag for the certificate only, and still takes it for its height alone.
+  Harness h(4);
+  Engine& engine = h.engines[0];
+  REQUIRE(engine.height() == 1);
+  const Bytes value{1, 2, 3};
+  const Hash32 id = crypto::Sha256(value);
+  auto certificate_at = [&](uint64_t height) {
+    CommitCertificate certificate{height, 0, id, {}};
+    for (uint32_t i = 0; i < 3; ++i) certificate.signatures.push_back({i, crypto::Signature{}});
+    return certificate;  // signatures that would not verify
+  };
+  auto commits = [](const std::vector<Action>& actions) {
+    size_t n = 0;
+    for (const auto& a : actions) n += std::holds_alternative<Commit>(a) ? 1 : 0;
+    return n;
+  };
+  CHECK(commits(engine.Step(DecisionLearnt{value, certificate_at(2), true})) == 0);
+  CHECK(commits(engine.Step(DecisionLearnt{value, certificate_at(1)})) == 0);
+  CHECK(engine.counters().invalid_messages == 1);
+  CHECK(engine.height() == 1);
+  CHECK(commits(engine.Step(DecisionLearnt{value, certificate_at(1), true})) == 1);
+  CHECK(engine.height() == 2);
+  CHECK(engine.counters().invalid_messages == 1);
+}
+
 TEST_CASE("after a restart the guard refuses to sign a conflicting vote") {
   SafetyState state;
   state.height = 5;

@@ -100,6 +100,28 @@ TEST_CASE("signatures are checked per transaction, skipping the ones vouched for
   }
 }
 
+TEST_CASE("a check beside a block's signatures runs once, and changes none of their results") {
+  TestChain chain;
+  ledger::Block block = BreakSignature(ProposedBlock(chain, 5), 3);
+  node::WorkerPool pool(2);
+  for (node::WorkerPool* p : {&pool, static_cast<node::WorkerPool*>(nullptr)}) {
+    for (size_t txs : {size_t{0}, size_t{1}, size_t{5}}) {
+      std::vector<ledger::Transaction> some(block.txs.begin(), block.txs.begin() + txs);
+      std::atomic<int> ran{0};
+      auto checked = node::VerifySignatures(some, {}, p, [&] { ++ran; });
+      CHECK(ran == 1);
+      REQUIRE(checked.size() == txs);
+      for (size_t i = 0; i < txs; ++i) CHECK(checked[i].ok() == (i != 3));
+      ran = 0;
+      auto verified = node::VerifiedTxs::Check(some, {}, p, [&] { ++ran; });
+      CHECK(ran == 1);
+      for (size_t i = 0; i < txs; ++i) {
+        CHECK(verified.Holds(some[i], ledger::TxId(some[i])) == (i != 3));
+      }
+    }
+  }
+}
+
 TEST_CASE("a replay with a pool accepts and refuses exactly what one without does") {
   TestChain proposer;
   ledger::Block honest = ProposedBlock(proposer, 40);
