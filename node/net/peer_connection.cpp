@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
@@ -25,6 +26,9 @@ constexpr std::string_view kComponent = "net";
 constexpr size_t kTransferStep = 64 << 10;
 // A record buffer larger than this is released after use rather than kept for the next one.
 constexpr size_t kKeepBufferBytes = 1 << 20;
+// Queued frames are sealed into one write up to about this many bytes (a larger frame goes
+// alone): a burst of gossip costs one system call, not one per frame.
+constexpr size_t kCoalesceBytes = 64 << 10;
 
 std::string ShortKey(const crypto::PublicKey& key) {
   return ToHex(key).substr(0, 16);
@@ -339,24 +343,41 @@ void PeerConnection::PumpWrites() {
   if (!m_handshake_out.empty()) {
     Bytes next = std::move(m_handshake_out.front());
     m_handshake_out.pop_front();
-    return StartWrite(std::move(next), false);
+    return StartWrite(std::move(next), 0);
   }
   if (m_state != State::kEstablished) return;
-  Outgoing next;
+  std::vector<Outgoing> batch;
   {
     std::lock_guard<std::mutex> lock(m_queue_mutex);
-    if (m_queue.empty()) return;
-    next = std::move(m_queue.front());
-    m_queue.pop_front();
-    m_queued_bytes -= next.body.size();
+    size_t bytes = 0;
+    while (!m_queue.empty() &&
+           (batch.empty() || bytes + m_queue.front().body.size() <= kCoalesceBytes)) {
+      bytes += m_queue.front().body.size();
+      m_queued_bytes -= m_queue.front().body.size();
+      batch.push_back(std::move(m_queue.front()));
+      m_queue.pop_front();
+    }
   }
-  // Sealed now, not when queued, so that dropping queued frames never skips a stream position.
-  StartWrite(m_sealer->Seal(next.kind, next.body), next.kind == RecordKind::kData);
+  if (batch.empty()) return;
+  // Sealed now, not when queued, so that dropping queued frames never skips a stream position;
+  // in queue order, each its own record, so the stream is the same as one write per frame.
+  Bytes sealed;
+  uint64_t data_frames = 0;
+  for (const Outgoing& frame : batch) {
+    Bytes record = m_sealer->Seal(frame.kind, frame.body);
+    if (batch.size() == 1) {
+      sealed = std::move(record);
+    } else {
+      sealed.insert(sealed.end(), record.begin(), record.end());
+    }
+    if (frame.kind == RecordKind::kData) ++data_frames;
+  }
+  StartWrite(std::move(sealed), data_frames);
 }
 
-void PeerConnection::StartWrite(Bytes bytes, bool is_data) {
+void PeerConnection::StartWrite(Bytes bytes, uint64_t data_frames) {
   m_writing = true;
-  m_write_is_data = is_data;
+  m_write_data_frames = data_frames;
   m_write_buffer = std::move(bytes);
   m_write_started = Clock::now();
   auto progress = [self = shared_from_this()](const ErrorCode& ec, size_t) -> size_t {
@@ -374,7 +395,7 @@ void PeerConnection::StartWrite(Bytes bytes, bool is_data) {
                       }
                       self->m_writing = false;
                       self->m_last_write = Clock::now();
-                      if (self->m_write_is_data) self->m_owner->counters().frames_sent++;
+                      self->m_owner->counters().frames_sent += self->m_write_data_frames;
                       if (self->m_write_buffer.capacity() > kKeepBufferBytes)
                         Bytes().swap(self->m_write_buffer);
                       self->PumpWrites();

@@ -104,11 +104,13 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   void OnRecord();
   void Tick();
   void Enqueue(RecordKind kind, Bytes body);
-  // Writes one buffer at a time: handshake bytes first, then (once established) queued frames.
+  // Writes one buffer at a time: handshake bytes first, then (once established) the queued
+  // frames, as many as are queued (up to kCoalesceBytes) sealed into one write.
   void PumpWrites();
   // Queues handshake bytes (strand only).
   void WriteRaw(Bytes bytes);
-  void StartWrite(Bytes bytes, bool is_data);
+  // `data_frames`: how many kData frames `bytes` holds (counted as sent when it is written).
+  void StartWrite(Bytes bytes, uint64_t data_frames);
   // Closes because of a failure; `counter` (may be null) is incremented.
   void Fail(const Status& why, std::atomic<uint64_t>* counter);
   void DoClose(std::string_view why);
@@ -137,7 +139,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   std::deque<Bytes> m_handshake_out;
   Bytes m_write_buffer;
   bool m_writing = false;
-  bool m_write_is_data = false;
+  uint64_t m_write_data_frames = 0;
   std::chrono::steady_clock::time_point m_last_read;
   std::chrono::steady_clock::time_point m_last_write;
   std::chrono::steady_clock::time_point m_write_started;
