@@ -108,7 +108,12 @@ void ConsensusDriver::ContinueSync() {
 void ConsensusDriver::VerifySyncBatch(const crypto::PublicKey& from,
                                       std::vector<ledger::Block> blocks) {
   for (size_t i = 0; i < blocks.size(); ++i) {
-    SyncedBlock synced{from, std::move(blocks[i]), {}, false, i + 1 == blocks.size(), false};
+    SyncedBlock synced{.from = from,
+                       .block = std::move(blocks[i]),
+                       .verified = {},
+                       .certificate_checked = false,
+                       .last_of_batch = i + 1 == blocks.size(),
+                       .refused = false};
     const ledger::Block& block = synced.block;
     bool matches = ledger::BlockId(block.header) == block.certificate.block_id &&
                    ledger::CheckBlockBody(block).ok();

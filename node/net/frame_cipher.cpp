@@ -30,21 +30,28 @@ FrameSealer::FrameSealer(FrameSealer&&) noexcept = default;
 FrameSealer& FrameSealer::operator=(FrameSealer&&) noexcept = default;
 
 Bytes FrameSealer::Seal(RecordKind kind, ByteView body) {
+  Bytes record;
+  SealTo(record, kind, body);
+  return record;
+}
+
+void FrameSealer::SealTo(Bytes& out, RecordKind kind, ByteView body) {
   Bytes plaintext;
   plaintext.reserve(1 + body.size());
   plaintext.push_back(static_cast<uint8_t>(kind));
   plaintext.insert(plaintext.end(), body.begin(), body.end());
 
   const size_t ciphertext_size = plaintext.size() + kRecordOverhead;
-  Bytes record(kRecordLengthSize + ciphertext_size);
+  const size_t start = out.size();
+  out.resize(start + kRecordLengthSize + ciphertext_size);
+  uint8_t* record = out.data() + start;
   for (size_t i = 0; i < kRecordLengthSize; ++i) {
     record[i] = static_cast<uint8_t>(static_cast<uint64_t>(ciphertext_size) >> (8 * i));
   }
   unsigned long long written = 0;
-  crypto_secretstream_xchacha20poly1305_push(&m_state->stream, record.data() + kRecordLengthSize,
+  crypto_secretstream_xchacha20poly1305_push(&m_state->stream, record + kRecordLengthSize,
                                              &written, plaintext.data(), plaintext.size(), nullptr,
                                              0, crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
-  return record;
 }
 
 FrameOpener::FrameOpener() : m_state(std::make_unique<State>()) {}

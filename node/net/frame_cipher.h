@@ -45,6 +45,8 @@ class FrameSealer {
   const StreamHeader& header() const { return m_header; }
   // The wire form of one record: u32 length ‖ ciphertext of (u8 kind ‖ body).
   Bytes Seal(RecordKind kind, ByteView body);
+  // Seal, appending the record to `out` (several records written at once).
+  void SealTo(Bytes& out, RecordKind kind, ByteView body);
 
  private:
   struct State;

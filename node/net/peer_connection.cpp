@@ -364,12 +364,7 @@ void PeerConnection::PumpWrites() {
   Bytes sealed;
   uint64_t data_frames = 0;
   for (const Outgoing& frame : batch) {
-    Bytes record = m_sealer->Seal(frame.kind, frame.body);
-    if (batch.size() == 1) {
-      sealed = std::move(record);
-    } else {
-      sealed.insert(sealed.end(), record.begin(), record.end());
-    }
+    m_sealer->SealTo(sealed, frame.kind, frame.body);
     if (frame.kind == RecordKind::kData) ++data_frames;
   }
   StartWrite(std::move(sealed), data_frames);
