@@ -10,8 +10,11 @@
 namespace covalue::node {
 namespace {
 
+// A request asks for this many blocks; an answer holds about at most kSyncMaxBytes of them
+// (at least one). Small answers start the pipeline soon: the first block is applied once
+// its whole answer has come and been decoded (BENCHMARKS.md, change 22).
 constexpr uint32_t kSyncBatch = 32;
-constexpr size_t kSyncMaxBytes = 16u << 20;
+constexpr size_t kSyncMaxBytes = 4u << 20;
 // Batches verified or waiting to be applied before the next request goes out.
 constexpr size_t kSyncDepth = 2;
 // A sync request unanswered for this long is taken as lost (its peer may have gone).
@@ -20,6 +23,11 @@ constexpr auto kSyncStall = std::chrono::seconds(3);
 constexpr auto kAnnounceInterval = std::chrono::seconds(2);
 
 }  // namespace
+
+bool SyncPeerMayHaveMore(bool full, uint64_t last_answered, uint64_t last_kept,
+                         uint64_t certified_height) {
+  return last_kept == last_answered && (full || last_kept < certified_height);
+}
 
 void ConsensusDriver::OnSyncResponse(const crypto::PublicKey& from, SyncResponse response) {
   boost::asio::post(m_strand, [this, from, response = std::move(response)]() mutable {
@@ -93,7 +101,8 @@ void ConsensusDriver::OnSyncArrived(const crypto::PublicKey& from, SyncResponse 
   ++m_sync_batches;
   m_sync_queued_to = next - 1;
   m_sync_peer = from;
-  m_sync_more = full && blocks.back().header.height == response.blocks.back().header.height;
+  m_sync_more = SyncPeerMayHaveMore(full, response.blocks.back().header.height,
+                                    blocks.back().header.height, m_certified_height);
   ContinueSync();
   boost::asio::post(m_sync_verifier, [this, from, blocks = std::move(blocks)]() mutable {
     VerifySyncBatch(from, std::move(blocks));

@@ -8,9 +8,12 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace covalue::storage {
 namespace {
@@ -171,8 +174,18 @@ Status RocksKvStore::Write(const WriteBatch& batch, bool sync) {
   if (m_impl->read_only) {
     return Status(Code::kPermissionDenied, "store " + m_path + " is open read-only");
   }
+  // In key order (stable: a later operation on the same key still comes later, and wins).
+  // The memtable's skip list keeps where its last insert went and starts the next search
+  // there, so inserts in order search only the levels where neighbouring keys differ.
+  const std::vector<WriteBatch::Op>& ops = batch.ops();
+  std::vector<uint32_t> order(ops.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return CompareBytes(ops[a].key, ops[b].key) < 0;
+  });
   rocksdb::WriteBatch rocks_batch;
-  for (const WriteBatch::Op& op : batch.ops()) {
+  for (uint32_t i : order) {
+    const WriteBatch::Op& op = ops[i];
     rocksdb::Status status = op.kind == WriteBatch::OpKind::kPut
                                  ? rocks_batch.Put(ToSlice(op.key), ToSlice(op.value))
                                  : rocks_batch.Delete(ToSlice(op.key));

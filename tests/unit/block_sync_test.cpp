@@ -2,7 +2,7 @@
 // network, the HTTP API): a follower learns the validator's head from its head announce and
 // fetches the blocks — more than the two batches the sync pipeline keeps in flight — with no
 // transaction to wake the network; a peer that forges an announce or a synced block changes
-// nothing.
+// nothing; and when the pipeline asks the same peer again.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "ledger/block.h"
+#include "node/consensus_driver.h"
 #include "node/key_file.h"
 #include "node/net/frame_cipher.h"
 #include "node/peer_protocol.h"
@@ -89,6 +90,23 @@ TEST_CASE("a follower catches up on an idle network from the validator's head an
   CHECK(status["node"]["role"] == "follower");
   CHECK(follower->Call("GET", "/readyz").status == 200);
 
+}
+
+// The pipeline asks the same peer again after an answer only while that peer may have more:
+// a full answer, or one that ended below a height an announce proved (cut at the byte limit:
+// blocks of 2,000 transactions fill it before the count). Otherwise it would wait for the
+// next announce, up to 2 s, before each such answer.
+TEST_CASE("the sync pipeline goes on after an answer cut short of the announced head") {
+  using node::SyncPeerMayHaveMore;
+  CHECK(SyncPeerMayHaveMore(/*full=*/true, 40, 40, 0));
+  CHECK(SyncPeerMayHaveMore(true, 40, 40, 40));
+  CHECK(SyncPeerMayHaveMore(/*full=*/false, 12, 12, 357));  // cut at the byte limit
+  CHECK_FALSE(SyncPeerMayHaveMore(false, 357, 357, 357));   // the announced head reached
+  CHECK_FALSE(SyncPeerMayHaveMore(false, 12, 12, 12));
+  CHECK_FALSE(SyncPeerMayHaveMore(false, 12, 12, 0));       // nothing announced
+  // The end of the answer was dropped (it does not continue the queue): not from that peer.
+  CHECK_FALSE(SyncPeerMayHaveMore(true, 40, 20, 357));
+  CHECK_FALSE(SyncPeerMayHaveMore(false, 40, 20, 357));
 }
 
 // A peer (a known key, so its link is accepted) that lies: a head announce whose certificate

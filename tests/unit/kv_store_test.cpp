@@ -136,6 +136,21 @@ TEMPLATE_TEST_CASE("a batch applies its operations in order", "[kv_store]", Memo
 
   batch.Clear();
   CHECK(batch.empty());
+
+  // Operations on one key spread among many others, keys out of order: a store may apply a
+  // batch in any order of keys, but never reorder the operations on one key.
+  for (int i = 0; i < 100; ++i) {
+    batch.Put(AsBytes("k"), AsBytes(std::to_string(i)));
+    batch.Put(AsBytes("other-" + std::to_string(99 - i)), AsBytes("v"));
+    if (i % 2 == 0) batch.Delete(AsBytes("flip"));
+    if (i % 2 == 1) batch.Put(AsBytes("flip"), AsBytes(std::to_string(i)));
+  }
+  batch.Delete(AsBytes("other-0"));
+  REQUIRE(kv.Write(batch, true).ok());
+  CHECK(GetString(kv, "k") == "99");
+  CHECK(GetString(kv, "flip") == "99");
+  CHECK(GetString(kv, "other-0") == std::nullopt);
+  CHECK(GetString(kv, "other-1") == "v");
 }
 
 TEMPLATE_TEST_CASE("iteration is in bytewise order and Seek finds the first key at or after",
