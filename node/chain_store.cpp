@@ -172,8 +172,12 @@ ChainHead ChainStore::Head() const {
   return m_head;
 }
 
+Result<std::optional<Bytes>> ChainStore::GetBlockBytes(uint64_t height) const {
+  return m_kv.Get(BlockKey(height));
+}
+
 Result<std::optional<ledger::Block>> ChainStore::GetBlock(uint64_t height) const {
-  COVALUE_ASSIGN_OR_RETURN(auto bytes, m_kv.Get(BlockKey(height)));
+  COVALUE_ASSIGN_OR_RETURN(auto bytes, GetBlockBytes(height));
   if (!bytes) return std::optional<ledger::Block>();
   auto block = ledger::DecodeBlock(*bytes);
   if (!block.ok()) return Corrupt("block " + std::to_string(height), block.status());

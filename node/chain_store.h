@@ -66,6 +66,9 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
 
   ChainHead Head() const;
   Result<std::optional<ledger::Block>> GetBlock(uint64_t height) const;
+  // The block at `height` as stored: its canonical encoding (ledger::EncodeBlock), certificate
+  // included, not decoded.
+  Result<std::optional<Bytes>> GetBlockBytes(uint64_t height) const;
   Result<std::optional<TxLocation>> FindTx(const Hash32& tx_id) const;
   // Entries for `entity` ("dataset/telemetry") from position (from_height, from_index)
   // on, up to height `to_height`, oldest first, at most `limit`.

@@ -94,8 +94,9 @@ class ConsensusDriver {
   void OnPeerConnected(const crypto::PublicKey& peer);
   // The mempool received transactions.
   void OnTxsAvailable();
-  // Answers a peer's sync request from the store (any thread; reads only).
-  SyncResponse AnswerSync(const SyncRequest& request) const;
+  // Answers a peer's sync request from the store (any thread; reads only): the encoded
+  // SyncResponse, of the blocks as stored (EncodeSyncResponse).
+  Bytes AnswerSync(const SyncRequest& request) const;
 
   struct Counters {
     uint64_t heights_committed = 0;

@@ -266,7 +266,7 @@ void Node::OnPeerPayload(const crypto::PublicKey& from, Bytes payload) {
           }
           if (any) m_driver->OnTxsAvailable();
         } else if constexpr (std::is_same_v<T, SyncRequest>) {
-          m_sender->Send(from, EncodePeerMessage(m_driver->AnswerSync(m)));
+          m_sender->Send(from, m_driver->AnswerSync(m));
         } else if constexpr (std::is_same_v<T, SyncResponse>) {
           m_driver->OnSyncResponse(from, std::move(m));
         } else {

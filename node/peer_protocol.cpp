@@ -6,7 +6,19 @@ namespace {
 enum : uint8_t { kConsensus = 1, kTxs = 2, kSyncRequest = 3, kSyncResponse = 4, kHead = 5 };
 constexpr uint32_t kMaxBlockBytes = 32u << 20;
 
+void WriteSyncResponse(codec::Writer& w, const std::vector<Bytes>& encoded_blocks) {
+  w.U8(kSyncResponse);
+  w.Count(encoded_blocks.size());
+  for (const Bytes& block : encoded_blocks) w.Bytes(block);
+}
+
 }  // namespace
+
+Bytes EncodeSyncResponse(const std::vector<Bytes>& encoded_blocks) {
+  codec::Writer w;
+  WriteSyncResponse(w, encoded_blocks);
+  return std::move(w).Take();
+}
 
 Bytes EncodePeerMessage(const PeerMessage& message) {
   codec::Writer w;
@@ -25,9 +37,10 @@ Bytes EncodePeerMessage(const PeerMessage& message) {
           w.U64(m.from_height);
           w.U32(m.max_blocks);
         } else if constexpr (std::is_same_v<T, SyncResponse>) {
-          w.U8(kSyncResponse);
-          w.Count(m.blocks.size());
-          for (const auto& block : m.blocks) w.Bytes(ledger::EncodeBlock(block));
+          std::vector<Bytes> encoded;
+          encoded.reserve(m.blocks.size());
+          for (const auto& block : m.blocks) encoded.push_back(ledger::EncodeBlock(block));
+          WriteSyncResponse(w, encoded);
         } else {
           w.U8(kHead);
           consensus::EncodeCommitCertificate(w, m.certificate);

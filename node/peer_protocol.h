@@ -36,6 +36,10 @@ using PeerMessage = std::variant<ConsensusPayload, TxGossip, SyncRequest, SyncRe
 //   4: u32 count ‖ count × bytes(EncodeBlock)
 //   5: CommitCertificate (consensus::EncodeCommitCertificate)
 Bytes EncodePeerMessage(const PeerMessage& message);
+// A sync response (type 4) of blocks already encoded (EncodeBlock, as a chain store keeps
+// them): the bytes EncodePeerMessage(SyncResponse) gives for those blocks, without decoding
+// and encoding them again.
+Bytes EncodeSyncResponse(const std::vector<Bytes>& encoded_blocks);
 Result<PeerMessage> DecodePeerMessage(ByteView bytes);
 
 }  // namespace covalue::node

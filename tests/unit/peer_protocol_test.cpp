@@ -34,6 +34,22 @@ TEST_CASE("every peer message kind round-trips") {
   }
 }
 
+TEST_CASE("a sync response of blocks as stored is the one encoded from the blocks") {
+  covalue::testing::TestChain chain;
+  auto first = chain.Produce({DatasetRegisterTx(KeyFromLabel("maker"), "telemetry", 10)});
+  auto second = chain.Produce({DatasetRegisterTx(KeyFromLabel("maker"), "presses", 10, 2)});
+  std::vector<ledger::Block> blocks = {first.block, second.block};
+  Bytes expected = node::EncodePeerMessage(node::SyncResponse{blocks});
+  CHECK(node::EncodeSyncResponse({ledger::EncodeBlock(first.block),
+                                  ledger::EncodeBlock(second.block)}) == expected);
+  CHECK(node::EncodeSyncResponse({}) == node::EncodePeerMessage(node::SyncResponse{}));
+  auto decoded = node::DecodePeerMessage(expected);
+  REQUIRE(decoded.ok());
+  const auto& response = std::get<node::SyncResponse>(*decoded);
+  REQUIRE(response.blocks.size() == 2);
+  CHECK(ledger::BlockId(response.blocks[1].header) == ledger::BlockId(second.block.header));
+}
+
 TEST_CASE("hostile peer messages are refused with their code") {
   CHECK(node::DecodePeerMessage(Bytes{}).status().code() == Code::kMalformed);
   CHECK(node::DecodePeerMessage(Bytes{9}).status().code() == Code::kUnknownEnum);
