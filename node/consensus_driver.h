@@ -58,11 +58,12 @@ int64_t BlockBuildWaitMs(uint64_t head_height, int64_t head_time_ms, int64_t now
 
 // Whether a sync peer may hold blocks after an answer (docs/spec/p2p.md §Block sync): the
 // answer ended at `last_answered`, of which the host kept up to `last_kept`; it was `full` (as
-// many blocks as asked) or ended below `certified_height`, the highest height a verified head
-// announce proved — an answer cut at the byte limit, or from a peer that was behind. Not when
-// the host dropped the end of the answer (late, repeated, or not continuing its queue).
+// many blocks as asked) or ended below `peers_height`, the network's height as the host knows
+// it (ConsensusDriver::peers_height) — an answer cut at the byte limit, or from a peer that was
+// behind. Not when the host dropped the end of the answer (late, repeated, or not continuing
+// its queue).
 bool SyncPeerMayHaveMore(bool full, uint64_t last_answered, uint64_t last_kept,
-                         uint64_t certified_height);
+                         uint64_t peers_height);
 
 struct DriverHooks {
   // After a block is committed (on the strand).
@@ -190,7 +191,9 @@ class ConsensusDriver {
   bool m_sync_awaiting = false;  // a request is out and not answered
   std::chrono::steady_clock::time_point m_sync_sent_at;
   crypto::PublicKey m_sync_peer{};
-  bool m_sync_more = false;  // the sync peer may have more: its last answer was full or short of m_certified_height
+  // The sync peer may have more (SyncPeerMayHaveMore of its last answer, which was kept to
+  // its end; false once it answered with nothing).
+  bool m_sync_more = false;
   size_t m_sync_batches = 0;             // handed to the verifier and not yet applied
   uint64_t m_sync_queued_to = 0;         // the last height of those batches (0: none)
   std::deque<SyncedBlock> m_sync_ready;  // verified, in order

@@ -178,21 +178,21 @@ Status RocksKvStore::Write(const WriteBatch& batch, bool sync) {
   // The memtable's skip list keeps where its last insert went and starts the next search
   // there, so inserts in order search only the levels where neighbouring keys differ.
   const std::vector<WriteBatch::Op>& ops = batch.ops();
-  std::vector<uint32_t> order(ops.size());
+  std::vector<size_t> order(ops.size());
   // RocksDB's encoding of the batch, reserved at once rather than grown by doubling (a block
   // of 2,000 transactions is a few MB, and each doubling copied it into fresh pages): a
   // 12-byte header, and per operation a tag, two varint lengths (up to 5 bytes each), the key
   // and the value.
   size_t encoded_bytes = 12;
-  for (uint32_t i = 0; i < order.size(); ++i) {
+  for (size_t i = 0; i < order.size(); ++i) {
     order[i] = i;
     encoded_bytes += 11 + ops[i].key.size() + ops[i].value.size();
   }
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return CompareBytes(ops[a].key, ops[b].key) < 0;
   });
   rocksdb::WriteBatch rocks_batch(encoded_bytes);
-  for (uint32_t i : order) {
+  for (size_t i : order) {
     const WriteBatch::Op& op = ops[i];
     rocksdb::Status status = op.kind == WriteBatch::OpKind::kPut
                                  ? rocks_batch.Put(ToSlice(op.key), ToSlice(op.value))

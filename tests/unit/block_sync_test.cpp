@@ -93,7 +93,7 @@ TEST_CASE("a follower catches up on an idle network from the validator's head an
 }
 
 // The pipeline asks the same peer again after an answer only while that peer may have more:
-// a full answer, or one that ended below a height an announce proved (cut at the byte limit:
+// a full answer, or one that ended below the network's known height (cut at the byte limit:
 // blocks of 2,000 transactions fill it before the count). Otherwise it would wait for the
 // next announce, up to 2 s, before each such answer.
 TEST_CASE("the sync pipeline goes on after an answer cut short of the announced head") {

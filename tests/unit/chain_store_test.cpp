@@ -68,6 +68,12 @@ TEST_CASE("a produced block commits its transactions, results, proofs and certif
   REQUIRE(stored->has_value());
   CHECK(**stored == block);
   CHECK(chain.store().Head().state_root == block.header.state_root);
+  // As stored: the canonical encoding, certificate included (what a sync answer sends).
+  auto stored_bytes = chain.store().GetBlockBytes(1);
+  REQUIRE(stored_bytes.ok());
+  REQUIRE(stored_bytes->has_value());
+  CHECK(**stored_bytes == ledger::EncodeBlock(block));
+  CHECK_FALSE(chain.store().GetBlockBytes(2).value().has_value());
 
   // Each transaction's leaf is provably in the log whose root the header carries.
   for (uint32_t i = 0; i < block.txs.size(); ++i) {
