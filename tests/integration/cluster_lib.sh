@@ -3,10 +3,13 @@
 # and 1 follower as real `covalue node` processes, either on loopback (free ports) or each in
 # its own network namespace (NODE_NS set by the caller), a steady client load, fault helpers
 # and the final agreement check. Sourced by tests/integration/*_cluster.sh with CLI set to the
-# covalue binary. Every wait here is bounded in time; the EXIT trap stops every process the
+# covalue binary and the script's second argument the covalue_chain_probe test tool, which the
+# agreement check reads nodes with (tests/tools/chain_probe.cpp). Every wait here is bounded in time; the EXIT trap stops every process the
 # test started (and runs CLEANUP_HOOKS, e.g. deleting namespaces), even on failure.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PROBE="${2:?usage: $0 COVALUE_BINARY COVALUE_CHAIN_PROBE_BINARY}"
 
 NAMES=(maker-node analytics-node connectivity-node logistics-node auditor-node)
 NODES=5          # node index 0..3 are the validators in genesis order, 4 is the follower
@@ -304,23 +307,18 @@ verify_agreement() {
   FINAL_HEIGHT=${hs%% *}
   [ "$FINAL_HEIGHT" -gt 0 ] || fail "nothing was committed"
 
-  # Every block on every node (in parallel, one reader per node): "height id state_root".
+  # Every block on every node (in parallel, one reader per node): "height id state_root", and
+  # from node 0 the transactions of each block.
   local pids=()
+  : >"$WORK/chain-txs"
   for i in $(seq 0 $((NODES - 1))); do
-    (
-      for h in $(seq 1 "$FINAL_HEIGHT"); do
-        b=$(q "$i" block "$h") || { echo "$h missing missing"; continue; }
-        echo "$h $(grep -m1 -E '^    "id": ' <<<"$b" | sed -E 's/.*"([0-9a-f]+)".*/\1/')" \
-             "$(grep -m1 -E '^    "state_root": ' <<<"$b" | sed -E 's/.*"([0-9a-f]+)".*/\1/')"
-        if [ "$i" = 0 ]; then  # the transactions of each block, from node 0
-          awk '/^  "txs": \[/{t=1} t && /^      "id": /{gsub(/[",]/,"",$2); print $2}' <<<"$b" \
-            >>"$WORK/chain-txs"
-        fi
-      done >"$WORK/blocks-$i"
-    ) &
+    local txs_out=()
+    [ "$i" = 0 ] && txs_out=(--txs "$WORK/chain-txs")
+    in_ns "$i" "$PROBE" --node "${API[$i]}" blocks 1 "$FINAL_HEIGHT" "${txs_out[@]}" \
+      >"$WORK/blocks-$i" 2>"$WORK/probe-$i.err" &
     pids+=($!)
   done
-  for h in "${pids[@]}"; do wait "$h" || fail "a checker failed"; done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || fail "reading ${NAMES[$i]}'s blocks: $(cat "$WORK/probe-$i.err")"; done
   grep -q missing "$WORK/blocks-0" && fail "node 0 lacks blocks: $(grep missing "$WORK/blocks-0" | head -3)"
   for i in $(seq 1 $((NODES - 1))); do
     cmp -s "$WORK/blocks-0" "$WORK/blocks-$i" ||
@@ -346,18 +344,17 @@ verify_agreement() {
   # Each node's own answer for each acknowledged transaction: same height and block.
   pids=()
   for i in $(seq 0 $((NODES - 1))); do
-    (
-      while read -r tx height_acked block_acked dataset; do
-        out=$(q "$i" tx "$tx") || { echo "$tx: not found on ${NAMES[$i]}"; continue; }
-        [ "$(field "$out" height)" = "$height_acked" ] && [ "$(field "$out" block_id)" = "$block_acked" ] ||
-          echo "$tx ($dataset): acknowledged at $height_acked/$block_acked, ${NAMES[$i]} has" \
-               "$(field "$out" height)/$(field "$out" block_id)"
-      done <"$WORK/acked" >"$WORK/tx-check-$i"
-    ) &
+    in_ns "$i" "$PROBE" --node "${API[$i]}" txs <"$WORK/acked" >"$WORK/tx-found-$i" \
+      2>"$WORK/probe-$i.err" &
     pids+=($!)
   done
-  for h in "${pids[@]}"; do wait "$h" || fail "a checker failed"; done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || fail "reading ${NAMES[$i]}'s transactions: $(cat "$WORK/probe-$i.err")"; done
   for i in $(seq 0 $((NODES - 1))); do
+    # acked: "tx height block dataset"; found: "tx height block" in the same order.
+    paste -d ' ' "$WORK/acked" "$WORK/tx-found-$i" |
+      awk -v node="${NAMES[$i]}" '$1 != $5 { print "probe out of step at " $1; next }
+        $2 != $6 || $3 != $7 { print $1 " (" $4 "): acknowledged at " $2 "/" $3 ", " node " has " $6 "/" $7 }' \
+      >"$WORK/tx-check-$i"
     [ -s "$WORK/tx-check-$i" ] && fail "$(head -3 "$WORK/tx-check-$i")"
   done
   return 0
