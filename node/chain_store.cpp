@@ -133,15 +133,15 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
   indexes::PutIndexMeta(batch, 0);
   batch.Put(Key(kGenesisKey), genesis_hash);
   batch.Put(Key(kHeadKey), EncodeHead(head));
-  COVALUE_RETURN_IF_ERROR(WriteChanges(batch, state.changes(), /*sync=*/true));
+  COVALUE_RETURN_IF_ERROR(WriteChanges(std::move(batch), state.changes(), /*sync=*/true));
   MoveHead(head, {});
   return Status::Ok();
 }
 
-Status ChainStore::WriteChanges(const storage::WriteBatch& batch,
+Status ChainStore::WriteChanges(storage::WriteBatch&& batch,
                                 const contracts::StateChanges& changes, bool sync) {
   m_state_cache.BeginCommit(changes);
-  Status written = m_kv.Write(batch, sync);
+  Status written = m_kv.WriteMoved(std::move(batch), sync);
   m_state_cache.EndCommit();
   return written;
 }
@@ -310,7 +310,7 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
     codec::Writer location;  // value: u64 height ‖ u32 index (little-endian, like all values)
     location.U64(header.height);
     location.U32(i);
-    batch.Put(TxKey(executed.tx_id), location.bytes());
+    batch.Put(TxKey(executed.tx_id), std::move(location).Take());
   }
   indexes::AddBlockIndexes(batch, header, execution);
   for (const auto& node : new_log_nodes) batch.Put(LogNodeKey(node.level, node.index), node.hash);
@@ -340,7 +340,7 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
   ChainHead head{header.height,     ledger::BlockId(header), header.time_ms, header.state_root,
                  header.log_size, header.log_root};
   batch.Put(Key(kHeadKey), EncodeHead(head));
-  COVALUE_RETURN_IF_ERROR(WriteChanges(batch, execution.changes, sync));
+  COVALUE_RETURN_IF_ERROR(WriteChanges(std::move(batch), execution.changes, sync));
   m_wal_floor = std::max(m_wal_floor, header.height + 1);
   MoveHead(head, new_log_nodes);
   return Status::Ok();

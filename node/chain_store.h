@@ -112,8 +112,9 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
                      const std::vector<crypto::MerkleNode>& new_log_nodes, bool sync = true);
 
  private:
-  // Writes a batch that changes `changes`, keeping the state cache equal to the store.
-  Status WriteChanges(const storage::WriteBatch& batch, const contracts::StateChanges& changes,
+  // Writes a batch that changes `changes`, keeping the state cache equal to the store. The
+  // batch is handed over (KvStore::WriteMoved).
+  Status WriteChanges(storage::WriteBatch&& batch, const contracts::StateChanges& changes,
                       bool sync);
   // Moves the head to `head` (whose batch is written) with its log frontier: the nodes of
   // `new_log_nodes` or of the current frontier that make up a log of head.log_size leaves.

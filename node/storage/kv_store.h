@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "common/bytes.h"
@@ -29,6 +30,10 @@ class WriteBatch {
     m_ops.push_back(
         Op{OpKind::kPut, Bytes(key.begin(), key.end()), Bytes(value.begin(), value.end())});
   }
+  // The same, taking over a key and value built for the batch (an encoded block) uncopied.
+  void Put(Bytes&& key, Bytes&& value) {
+    m_ops.push_back(Op{OpKind::kPut, std::move(key), std::move(value)});
+  }
   void Delete(ByteView key) {
     m_ops.push_back(Op{OpKind::kDelete, Bytes(key.begin(), key.end()), Bytes()});
   }
@@ -37,6 +42,8 @@ class WriteBatch {
   size_t size() const { return m_ops.size(); }
   bool empty() const { return m_ops.empty(); }
   const std::vector<Op>& ops() const { return m_ops; }
+  // The operations, moved out: the batch is empty afterwards.
+  std::vector<Op> TakeOps() { return std::move(m_ops); }
 
  private:
   std::vector<Op> m_ops;
@@ -69,6 +76,10 @@ class KvStore {
   // Applies `batch` atomically: after a crash either all of it or none of it is visible.
   // With `sync`, the batch (and every earlier write) is durable before this returns.
   virtual Status Write(const WriteBatch& batch, bool sync) = 0;
+  // Write, for a batch its caller no longer needs: a store that keeps values in memory may
+  // take the keys and values over instead of copying them. `batch` is left unspecified
+  // (empty or as it was). The default is Write.
+  virtual Status WriteMoved(WriteBatch&& batch, bool sync) { return Write(batch, sync); }
   // An iterator over a consistent snapshot taken now; later writes are not seen.
   // It starts unpositioned: call Seek or SeekToFirst first.
   virtual std::unique_ptr<KvIterator> NewIterator() const = 0;

@@ -1,6 +1,7 @@
 #include "node/storage/memory_kv_store.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 namespace covalue::storage {
@@ -53,7 +54,17 @@ void MemoryKvStore::DetachLocked() {
   if (m_data.use_count() > 1) m_data = std::make_shared<Map>(*m_data);
 }
 
-Status MemoryKvStore::Write(const WriteBatch& batch, bool sync) {
+template <typename Ops>
+Status MemoryKvStore::WriteOps(Ops& ops, bool sync) {
+  // A non-const list is the caller's to give away: its keys and values are moved in.
+  constexpr bool kTake = !std::is_const_v<Ops>;
+  auto give = [](auto& bytes) -> decltype(auto) {
+    if constexpr (kTake) {
+      return std::move(bytes);
+    } else {
+      return static_cast<const Bytes&>(bytes);
+    }
+  };
   std::lock_guard lock(m_mutex);
   if (m_failing_writes > 0) {
     --m_failing_writes;
@@ -61,8 +72,8 @@ Status MemoryKvStore::Write(const WriteBatch& batch, bool sync) {
   }
   DetachLocked();
   std::vector<UndoEntry> undo;
-  if (!sync) undo.reserve(batch.size());
-  for (const WriteBatch::Op& op : batch.ops()) {
+  if (!sync) undo.reserve(ops.size());
+  for (auto& op : ops) {
     // One search serves the lookup and, through the hint, the insertion.
     auto it = m_data->lower_bound(op.key);
     bool found = it != m_data->end() && it->first == op.key;
@@ -72,9 +83,9 @@ Status MemoryKvStore::Write(const WriteBatch& batch, bool sync) {
     }
     if (op.kind == WriteBatch::OpKind::kPut) {
       if (found) {
-        it->second = op.value;
+        it->second = give(op.value);
       } else {
-        m_data->emplace_hint(it, op.key, op.value);
+        m_data->emplace_hint(it, give(op.key), give(op.value));
       }
     } else if (found) {
       m_data->erase(it);
@@ -86,6 +97,15 @@ Status MemoryKvStore::Write(const WriteBatch& batch, bool sync) {
     m_undo.push_back(std::move(undo));
   }
   return Status::Ok();
+}
+
+Status MemoryKvStore::Write(const WriteBatch& batch, bool sync) {
+  return WriteOps(batch.ops(), sync);
+}
+
+Status MemoryKvStore::WriteMoved(WriteBatch&& batch, bool sync) {
+  std::vector<WriteBatch::Op> ops = batch.TakeOps();
+  return WriteOps(ops, sync);
 }
 
 std::unique_ptr<KvIterator> MemoryKvStore::NewIterator() const {

@@ -153,6 +153,37 @@ TEMPLATE_TEST_CASE("a batch applies its operations in order", "[kv_store]", Memo
   CHECK(GetString(kv, "other-1") == "v");
 }
 
+TEMPLATE_TEST_CASE("WriteMoved applies a batch as Write does", "[kv_store]", MemoryFixture,
+                   RocksFixture) {
+  TestType copied_fixture;
+  TestType moved_fixture;
+  KvStore& copied = copied_fixture.kv();
+  KvStore& moved = moved_fixture.kv();
+  for (KvStore* kv : {&copied, &moved}) {
+    REQUIRE(PutOne(*kv, "old", "x").ok());
+    REQUIRE(PutOne(*kv, "kept", "y").ok());
+  }
+  // Overwrites, deletes of present and absent keys, one key among many, built both ways.
+  WriteBatch batch;
+  for (int i = 0; i < 50; ++i) {
+    batch.Put(B("k"), B(std::to_string(i)));  // moved in: a key and a value made for it
+    batch.Put(AsBytes("other-" + std::to_string(49 - i)), AsBytes("v"));
+  }
+  batch.Delete(AsBytes("old"));
+  batch.Delete(AsBytes("never-written"));
+  batch.Put(AsBytes("gone"), AsBytes("v"));
+  batch.Delete(AsBytes("gone"));
+  REQUIRE(copied.Write(batch, true).ok());
+  REQUIRE(moved.WriteMoved(std::move(batch), true).ok());
+
+  CHECK(GetString(moved, "k") == "49");
+  CHECK(GetString(moved, "old") == std::nullopt);
+  CHECK(GetString(moved, "gone") == std::nullopt);
+  CHECK(GetString(moved, "kept") == "y");
+  CHECK(GetString(moved, "other-0") == "v");
+  CHECK(Scan(moved) == Scan(copied));
+}
+
 TEMPLATE_TEST_CASE("iteration is in bytewise order and Seek finds the first key at or after",
                    "[kv_store]", MemoryFixture, RocksFixture) {
   TestType fixture;
@@ -427,12 +458,19 @@ TEST_CASE("MemoryKvStore::DropUnsynced loses exactly the writes since the last s
   REQUIRE(store.Write(unsynced, false).ok());
   REQUIRE(PutOne(store, "fresh", "f2").ok());
   CHECK(store.UnsyncedWriteCount() == 2);
+  WriteBatch moved;  // handed over: undone all the same
+  moved.Put(AsBytes("durable"), AsBytes("moved-over"));
+  moved.Put(AsBytes("moved-fresh"), AsBytes("m"));
+  REQUIRE(store.WriteMoved(std::move(moved), false).ok());
+  CHECK(GetString(store, "durable") == "moved-over");
+  CHECK(store.UnsyncedWriteCount() == 3);
 
   auto before_crash = store.NewIterator();  // an open iterator keeps its snapshot
   store.DropUnsynced();
   CHECK(GetString(store, "durable") == "1");
   CHECK(GetString(store, "to-delete") == "d");
   CHECK(GetString(store, "fresh") == std::nullopt);
+  CHECK(GetString(store, "moved-fresh") == std::nullopt);
   CHECK(store.UnsyncedWriteCount() == 0);
   before_crash->Seek(AsBytes("fresh"));
   REQUIRE(before_crash->Valid());
