@@ -49,14 +49,16 @@ Status DecodeBlockHeader(codec::Reader& r, BlockHeader* h) {
 
 Hash32 BlockId(const BlockHeader& header) { return crypto::Sha256(EncodeBlockHeader(header)); }
 
-Bytes EncodeBlock(const Block& block) {
+Bytes EncodeBlock(const Block& block) { return EncodeBlock(block, block.certificate); }
+
+Bytes EncodeBlock(const Block& block, const consensus::CommitCertificate& certificate) {
   codec::Writer w;
   EncodeHeaderFields(w, block.header);
   w.Count(block.txs.size());
   for (const auto& tx : block.txs) EncodeTransaction(w, tx);
   w.Count(block.results.size());
   for (const auto& result : block.results) EncodeTxResult(w, result);
-  consensus::EncodeCommitCertificate(w, block.certificate);
+  consensus::EncodeCommitCertificate(w, certificate);
   return std::move(w).Take();
 }
 

@@ -43,6 +43,9 @@ Status DecodeBlockHeader(codec::Reader& r, BlockHeader* header);
 Hash32 BlockId(const BlockHeader& header);
 
 Bytes EncodeBlock(const Block& block);
+// EncodeBlock of `block` with `certificate` in place of its own (the consensus value, whose
+// certificate is empty, without copying the block).
+Bytes EncodeBlock(const Block& block, const consensus::CommitCertificate& certificate);
 Result<Block> DecodeBlock(ByteView bytes);
 
 // The Merkle log leaf of the transaction at (height, index):

@@ -99,16 +99,14 @@ Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& g
   return built;
 }
 
-Status CommitBuiltBlock(ChainStore& store, BuiltBlock built,
+Status CommitBuiltBlock(ChainStore& store, BuiltBlock& built,
                         consensus::CommitCertificate certificate, bool sync) {
   built.block.certificate = std::move(certificate);
   return store.CommitBlock(built.block, built.execution, built.log_nodes, sync);
 }
 
 Bytes BlockValue(const ledger::Block& block) {
-  ledger::Block value = block;
-  value.certificate = {};
-  return ledger::EncodeBlock(value);
+  return ledger::EncodeBlock(block, consensus::CommitCertificate{});
 }
 
 Result<ledger::Block> DecodeBlockValue(ByteView value) {

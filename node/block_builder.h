@@ -48,9 +48,10 @@ Result<BuiltBlock> ReplayBlock(const ChainStore& store, const ledger::Genesis& g
                                std::optional<int64_t> latest_time_ms = std::nullopt,
                                WorkerPool* pool = nullptr);
 
-// Commits `built` with `certificate` (which the caller verified) in one batch, synced unless
-// `sync` is false (ChainStore::CommitBlock).
-Status CommitBuiltBlock(ChainStore& store, BuiltBlock built,
+// Sets `built`'s certificate to `certificate` (which the caller verified) and commits it in one
+// batch, synced unless `sync` is false (ChainStore::CommitBlock). `built` stays the caller's,
+// certificate included.
+Status CommitBuiltBlock(ChainStore& store, BuiltBlock& built,
                         consensus::CommitCertificate certificate, bool sync = true);
 
 // The consensus value of a block: EncodeBlock with an empty certificate; its id is BlockId.

@@ -315,11 +315,16 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
     // Learnt from sync (or decided before this node validated it): execute it now. A synced
     // block's signatures were checked on the sync verifier's thread (those that hold are
     // taken as verified; any other is checked again in the replay, which then refuses it).
-    auto block = DecodeBlockValue(commit.value);
-    if (!block.ok()) Fatal("decided block does not decode", block.status());
+    // A synced block is at hand, decoded: the decided value is its encoding when the ids agree
+    // (its body was checked against its header on the verifier's thread).
+    bool at_hand = synced != nullptr && synced->block.certificate.block_id == commit.value_id;
+    Result<ledger::Block> decoded = ledger::Block{};
+    if (!at_hand) decoded = DecodeBlockValue(commit.value);
+    if (!decoded.ok()) Fatal("decided block does not decode", decoded.status());
+    const ledger::Block& block = at_hand ? synced->block : *decoded;
     auto replayed = synced != nullptr
-                        ? ReplayBlock(m_store, m_genesis, *block, synced->verified.Predicate())
-                        : ReplayBlock(m_store, m_genesis, *block, MempoolVerified(),
+                        ? ReplayBlock(m_store, m_genesis, block, synced->verified.Predicate())
+                        : ReplayBlock(m_store, m_genesis, block, MempoolVerified(),
                                       std::nullopt, &m_verify_pool);
     // A block with a valid certificate that this node cannot replay means its state
     // differs from the network's: going on would build on a fork.
@@ -329,7 +334,6 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
   m_built.clear();
   Status committed = CommitBuiltBlock(m_store, built, commit.certificate, sync);
   if (!committed.ok()) Fatal("commit", committed);
-  built.block.certificate = commit.certificate;
   m_head_certificate = commit.certificate;
   std::vector<Hash32> ids;
   for (const auto& executed : built.execution.txs) ids.push_back(executed.tx_id);

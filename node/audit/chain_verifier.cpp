@@ -181,7 +181,7 @@ Status ChainVerifier::ReplayBlock(const ledger::Block& block) {
     }
   }
   // Committed with the source's certificate, so the replay store is what the node stored.
-  return node::CommitBuiltBlock(*m_replay, std::move(built).value(), block.certificate);
+  return node::CommitBuiltBlock(*m_replay, *built, block.certificate);
 }
 
 Status ChainVerifier::CheckRangeLog(const ledger::Block& block) {

@@ -1,6 +1,7 @@
 // KvStore: the storage seam. An ordered byte-key/byte-value store with atomic batched
 // writes and snapshot iterators; RocksKvStore is the real one, MemoryKvStore the fake.
-// Thread-safety: Get, NewIterator and Write may be called from several threads at once.
+// Thread-safety: Get, NewIterator, Write and WriteMoved may be called from several threads at
+// once.
 // A KvIterator belongs to one thread and must be destroyed before its store.
 #pragma once
 
@@ -16,7 +17,7 @@
 namespace covalue::storage {
 
 // An ordered list of puts and deletes, applied all together or not at all by
-// KvStore::Write. Later operations on the same key win. A value type; not thread-safe.
+// KvStore::Write (or WriteMoved). Later operations on the same key win. A value type; not thread-safe.
 class WriteBatch {
  public:
   enum class OpKind : uint8_t { kPut = 0, kDelete = 1 };
@@ -43,7 +44,7 @@ class WriteBatch {
   bool empty() const { return m_ops.empty(); }
   const std::vector<Op>& ops() const { return m_ops; }
   // The operations, moved out: the batch is empty afterwards.
-  std::vector<Op> TakeOps() { return std::move(m_ops); }
+  std::vector<Op> TakeOps() { return std::exchange(m_ops, {}); }
 
  private:
   std::vector<Op> m_ops;

@@ -39,7 +39,7 @@ class MemoryKvStore final : public KvStore {
   // Write makes everything before it durable too, like a WAL fsync). Open iterators keep
   // their snapshots.
   void DropUnsynced();
-  // The next `n` calls to Write fail with kIoError and change nothing.
+  // The next `n` calls to Write or WriteMoved fail with kIoError and change nothing.
   void FailNextWrites(int n);
 
   // Number of successful Writes that DropUnsynced would undo.

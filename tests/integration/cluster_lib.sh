@@ -4,8 +4,9 @@
 # its own network namespace (NODE_NS set by the caller), a steady client load, fault helpers
 # and the final agreement check. Sourced by tests/integration/*_cluster.sh with CLI set to the
 # covalue binary and the script's second argument the covalue_chain_probe test tool, which the
-# agreement check reads nodes with (tests/tools/chain_probe.cpp). Every wait here is bounded in time; the EXIT trap stops every process the
-# test started (and runs CLEANUP_HOOKS, e.g. deleting namespaces), even on failure.
+# agreement check reads nodes with (tests/tools/chain_probe.cpp). Every wait here is bounded
+# in time; the EXIT trap stops every process the test started (and runs CLEANUP_HOOKS, e.g.
+# deleting namespaces), even on failure.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -318,7 +319,12 @@ verify_agreement() {
       >"$WORK/blocks-$i" 2>"$WORK/probe-$i.err" &
     pids+=($!)
   done
-  for i in "${!pids[@]}"; do wait "${pids[$i]}" || fail "reading ${NAMES[$i]}'s blocks: $(cat "$WORK/probe-$i.err")"; done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || fail "reading ${NAMES[$i]}'s blocks: $(cat "$WORK/probe-$i.err")"
+  done
+  # One line per height, 1..FINAL_HEIGHT in order.
+  awk -v n="$FINAL_HEIGHT" 'NF != 3 || $1 != NR { bad = 1 } END { exit bad || NR != n }' \
+    "$WORK/blocks-0" || fail "the probe's blocks of ${NAMES[0]} are not heights 1..$FINAL_HEIGHT"
   grep -q missing "$WORK/blocks-0" && fail "node 0 lacks blocks: $(grep missing "$WORK/blocks-0" | head -3)"
   for i in $(seq 1 $((NODES - 1))); do
     cmp -s "$WORK/blocks-0" "$WORK/blocks-$i" ||
@@ -348,12 +354,15 @@ verify_agreement() {
       2>"$WORK/probe-$i.err" &
     pids+=($!)
   done
-  for i in "${!pids[@]}"; do wait "${pids[$i]}" || fail "reading ${NAMES[$i]}'s transactions: $(cat "$WORK/probe-$i.err")"; done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || fail "reading ${NAMES[$i]}'s transactions: $(cat "$WORK/probe-$i.err")"
+  done
   for i in $(seq 0 $((NODES - 1))); do
     # acked: "tx height block dataset"; found: "tx height block" in the same order.
     paste -d ' ' "$WORK/acked" "$WORK/tx-found-$i" |
       awk -v node="${NAMES[$i]}" '$1 != $5 { print "probe out of step at " $1; next }
-        $2 != $6 || $3 != $7 { print $1 " (" $4 "): acknowledged at " $2 "/" $3 ", " node " has " $6 "/" $7 }' \
+        $2 != $6 || $3 != $7 {
+          print $1 " (" $4 "): acknowledged at " $2 "/" $3 ", " node " has " $6 "/" $7 }' \
       >"$WORK/tx-check-$i"
     [ -s "$WORK/tx-check-$i" ] && fail "$(head -3 "$WORK/tx-check-$i")"
   done

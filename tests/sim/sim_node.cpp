@@ -264,7 +264,7 @@ void SimNode::OnCommit(const consensus::Commit& commit) {
     m_context.checker.Report("commit_failed", who + ": replay failed: " + built.status().ToString());
     return;
   }
-  Status committed = node::CommitBuiltBlock(*m_store, std::move(built).value(), commit.certificate);
+  Status committed = node::CommitBuiltBlock(*m_store, *built, commit.certificate);
   if (!committed.ok()) {
     m_context.checker.Report("commit_failed", who + ": " + committed.ToString());
     return;

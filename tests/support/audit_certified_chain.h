@@ -52,7 +52,7 @@ class CertifiedChain {
         node::BuildBlock(m_store, m_genesis, m_keys[0].public_key(), m_time, std::move(txs), {});
     REQUIRE(built.ok());
     auto certificate = Certify(built->block.header);
-    REQUIRE(node::CommitBuiltBlock(m_store, std::move(built).value(), certificate).ok());
+    REQUIRE(node::CommitBuiltBlock(m_store, *built, certificate).ok());
     auto stored = m_store.GetBlock(m_store.Head().height);
     REQUIRE((stored.ok() && stored->has_value()));
     return **stored;

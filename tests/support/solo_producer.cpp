@@ -39,7 +39,7 @@ Result<ProducedBlock> SoloProducer::Produce(std::vector<ledger::Transaction> can
                               header.height, 0, certificate.block_id)});
   produced.block = built.block;
   produced.block.certificate = certificate;
-  COVALUE_RETURN_IF_ERROR(node::CommitBuiltBlock(m_store, std::move(built), std::move(certificate)));
+  COVALUE_RETURN_IF_ERROR(node::CommitBuiltBlock(m_store, built, std::move(certificate)));
   return produced;
 }
 

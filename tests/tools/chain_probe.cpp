@@ -8,18 +8,21 @@
 //   covalue_chain_probe --node ADDR blocks FROM TO [--txs FILE]
 //     one line per height FROM..TO: "HEIGHT BLOCK_ID STATE_ROOT", or "HEIGHT missing missing"
 //     when the node does not give it; with --txs, the ids of each block's transactions are
-//     appended to FILE, one per line, in chain order.
+//     appended to FILE, one per line, in chain order (a block without its list is an error).
 //   covalue_chain_probe --node ADDR txs
-//     reads one transaction id per line (the first word) on stdin and prints
-//     "ID HEIGHT BLOCK_ID", or "ID missing missing" when the node does not give it.
+//     reads one transaction id per line (the first word; an empty line is an error) on stdin
+//     and prints "ID HEIGHT BLOCK_ID", or "ID missing missing" when the node does not give it.
 //
 // Exit 0 when every request was answered (found or not), 1 on an error, 2 for a usage error.
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "common/decimal.h"
 #include "node/api/http_client.h"
@@ -86,7 +89,10 @@ int Blocks(const Probe& probe, uint64_t from, uint64_t to, const std::string& tx
     const node::Json& header = (**block)["header"];
     std::printf("%llu %s %s\n", static_cast<unsigned long long>(height),
                 Text(header, "id").c_str(), Text(header, "state_root").c_str());
-    if (txs.is_open() && (*block)->contains("txs") && (**block)["txs"].is_array()) {
+    if (txs.is_open()) {
+      if (!(*block)->contains("txs") || !(**block)["txs"].is_array()) {
+        return Fail("block " + std::to_string(height) + " has no list of transactions");
+      }
       for (const node::Json& tx : (**block)["txs"]) txs << Text(tx, "id") << '\n';
     }
   }
@@ -99,7 +105,7 @@ int Txs(const Probe& probe) {
   while (std::getline(std::cin, line)) {
     std::istringstream words(line);
     std::string id;
-    if (!(words >> id)) continue;
+    if (!(words >> id)) return Fail("an empty line where a transaction id was expected");
     auto tx = probe.Get("/v1/tx/" + id);
     if (!tx.ok()) return Fail(tx.status().ToString());
     std::string height = "missing";
@@ -112,13 +118,19 @@ int Txs(const Probe& probe) {
   return 0;
 }
 
+// Output that could not be written (a full disk) must not pass for a short answer.
+int Finish(int code) {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) return Fail("cannot write the output");
+  return code;
+}
+
 int Run(int argc, char** argv) {
   if (argc < 4 || std::string(argv[1]) != "--node") return Usage("--node ADDR comes first");
   auto address = api::ParseHostPort(argv[2]);
   if (!address.ok()) return Usage(address.status().ToString());
   Probe probe(address->first, address->second);
   std::string what = argv[3];
-  if (what == "txs" && argc == 4) return Txs(probe);
+  if (what == "txs" && argc == 4) return Finish(Txs(probe));
   if (what != "blocks" || (argc != 6 && argc != 8)) return Usage("unexpected arguments");
   std::optional<uint64_t> from = ParseDecimal<uint64_t>(argv[4]);
   std::optional<uint64_t> to = ParseDecimal<uint64_t>(argv[5]);
@@ -128,7 +140,7 @@ int Run(int argc, char** argv) {
     if (std::string(argv[6]) != "--txs") return Usage("unexpected '" + std::string(argv[6]) + "'");
     txs_path = argv[7];
   }
-  return Blocks(probe, *from, *to, txs_path);
+  return Finish(Blocks(probe, *from, *to, txs_path));
 }
 
 }  // namespace

@@ -86,6 +86,9 @@ class LogReadCountingStore final : public storage::KvStore {
   Status Write(const storage::WriteBatch& batch, bool sync) override {
     return m_kv.Write(batch, sync);
   }
+  Status WriteMoved(storage::WriteBatch&& batch, bool sync) override {
+    return m_kv.WriteMoved(std::move(batch), sync);
+  }
   std::unique_ptr<storage::KvIterator> NewIterator() const override { return m_kv.NewIterator(); }
   mutable int log_reads = 0;
 

@@ -253,6 +253,12 @@ TEST_CASE("Golden vectors: block", "[vectors]") {
     REQUIRE(decoded.ok());
     CHECK(*decoded == block);
   }
+  // With a certificate in place of its own (the consensus value's empty one): the same bytes as
+  // the block holding that certificate.
+  ledger::Block bare = block;
+  bare.certificate = {};
+  CHECK(ledger::EncodeBlock(block, consensus::CommitCertificate{}) == ledger::EncodeBlock(bare));
+  CHECK(ledger::EncodeBlock(bare, block.certificate) == ledger::EncodeBlock(block));
 }
 
 TEST_CASE("Golden vectors: Merkle log leaf and transactions root", "[vectors]") {

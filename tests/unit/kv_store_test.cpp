@@ -461,8 +461,10 @@ TEST_CASE("MemoryKvStore::DropUnsynced loses exactly the writes since the last s
   WriteBatch moved;  // handed over: undone all the same
   moved.Put(AsBytes("durable"), AsBytes("moved-over"));
   moved.Put(AsBytes("moved-fresh"), AsBytes("m"));
+  moved.Put(AsBytes("moved-fresh"), AsBytes("m2"));  // a new key twice in one batch
   REQUIRE(store.WriteMoved(std::move(moved), false).ok());
   CHECK(GetString(store, "durable") == "moved-over");
+  CHECK(GetString(store, "moved-fresh") == "m2");
   CHECK(store.UnsyncedWriteCount() == 3);
 
   auto before_crash = store.NewIterator();  // an open iterator keeps its snapshot
@@ -508,6 +510,17 @@ TEST_CASE("MemoryKvStore::FailNextWrites fails writes without changing anything"
   REQUIRE(store.Write(batch, true).ok());
   CHECK(GetString(store, "k") == "after");
   CHECK(GetString(store, "other") == "x");
+
+  // WriteMoved fails the same way, and uses up one failure.
+  store.FailNextWrites(1);
+  WriteBatch moved;
+  moved.Put(AsBytes("k"), AsBytes("moved"));
+  CHECK(store.WriteMoved(std::move(moved), true).code() == Code::kIoError);
+  CHECK(GetString(store, "k") == "after");
+  WriteBatch again;
+  again.Put(AsBytes("k"), AsBytes("moved"));
+  REQUIRE(store.WriteMoved(std::move(again), true).ok());
+  CHECK(GetString(store, "k") == "moved");
 }
 
 }  // namespace covalue::storage
