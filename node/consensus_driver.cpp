@@ -318,9 +318,12 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
     // A synced block is at hand, decoded: the decided value is its encoding when the ids agree
     // (its body was checked against its header on the verifier's thread).
     bool at_hand = synced != nullptr && synced->block.certificate.block_id == commit.value_id;
-    Result<ledger::Block> decoded = ledger::Block{};
-    if (!at_hand) decoded = DecodeBlockValue(commit.value);
-    if (!decoded.ok()) Fatal("decided block does not decode", decoded.status());
+    std::optional<ledger::Block> decoded;
+    if (!at_hand) {
+      auto value = DecodeBlockValue(commit.value);
+      if (!value.ok()) Fatal("decided block does not decode", value.status());
+      decoded = std::move(value).value();
+    }
     const ledger::Block& block = at_hand ? synced->block : *decoded;
     auto replayed = synced != nullptr
                         ? ReplayBlock(m_store, m_genesis, block, synced->verified.Predicate())

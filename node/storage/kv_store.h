@@ -17,7 +17,8 @@
 namespace covalue::storage {
 
 // An ordered list of puts and deletes, applied all together or not at all by
-// KvStore::Write (or WriteMoved). Later operations on the same key win. A value type; not thread-safe.
+// KvStore::Write (or WriteMoved). Later operations on the same key win. A value type; not
+// thread-safe.
 class WriteBatch {
  public:
   enum class OpKind : uint8_t { kPut = 0, kDelete = 1 };

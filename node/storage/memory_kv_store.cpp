@@ -1,7 +1,6 @@
 #include "node/storage/memory_kv_store.h"
 
 #include <algorithm>
-#include <type_traits>
 #include <utility>
 
 namespace covalue::storage {
@@ -54,17 +53,13 @@ void MemoryKvStore::DetachLocked() {
   if (m_data.use_count() > 1) m_data = std::make_shared<Map>(*m_data);
 }
 
-template <typename Ops>
-Status MemoryKvStore::WriteOps(Ops& ops, bool sync) {
-  // A non-const list is the caller's to give away: its keys and values are moved in.
-  constexpr bool kTake = !std::is_const_v<Ops>;
-  auto give = [](auto& bytes) -> decltype(auto) {
-    if constexpr (kTake) {
-      return std::move(bytes);
-    } else {
-      return static_cast<const Bytes&>(bytes);
-    }
-  };
+Status MemoryKvStore::Write(const WriteBatch& batch, bool sync) {
+  WriteBatch copy = batch;
+  return WriteMoved(std::move(copy), sync);
+}
+
+Status MemoryKvStore::WriteMoved(WriteBatch&& batch, bool sync) {
+  std::vector<WriteBatch::Op> ops = batch.TakeOps();
   std::lock_guard lock(m_mutex);
   if (m_failing_writes > 0) {
     --m_failing_writes;
@@ -73,7 +68,7 @@ Status MemoryKvStore::WriteOps(Ops& ops, bool sync) {
   DetachLocked();
   std::vector<UndoEntry> undo;
   if (!sync) undo.reserve(ops.size());
-  for (auto& op : ops) {
+  for (WriteBatch::Op& op : ops) {
     // One search serves the lookup and, through the hint, the insertion.
     auto it = m_data->lower_bound(op.key);
     bool found = it != m_data->end() && it->first == op.key;
@@ -83,9 +78,9 @@ Status MemoryKvStore::WriteOps(Ops& ops, bool sync) {
     }
     if (op.kind == WriteBatch::OpKind::kPut) {
       if (found) {
-        it->second = give(op.value);
+        it->second = std::move(op.value);
       } else {
-        m_data->emplace_hint(it, give(op.key), give(op.value));
+        m_data->emplace_hint(it, std::move(op.key), std::move(op.value));
       }
     } else if (found) {
       m_data->erase(it);
@@ -97,15 +92,6 @@ Status MemoryKvStore::WriteOps(Ops& ops, bool sync) {
     m_undo.push_back(std::move(undo));
   }
   return Status::Ok();
-}
-
-Status MemoryKvStore::Write(const WriteBatch& batch, bool sync) {
-  return WriteOps(batch.ops(), sync);
-}
-
-Status MemoryKvStore::WriteMoved(WriteBatch&& batch, bool sync) {
-  std::vector<WriteBatch::Op> ops = batch.TakeOps();
-  return WriteOps(ops, sync);
 }
 
 std::unique_ptr<KvIterator> MemoryKvStore::NewIterator() const {

@@ -29,6 +29,7 @@ class MemoryKvStore final : public KvStore {
   MemoryKvStore& operator=(const MemoryKvStore&) = delete;
 
   Result<std::optional<Bytes>> Get(ByteView key) const override;
+  // Write is WriteMoved of a copy of the batch.
   Status Write(const WriteBatch& batch, bool sync) override;
   // Keeps the batch's keys and values themselves (no copy): what the auditor's replay, which
   // writes every block's whole batch into memory, wants.
@@ -54,9 +55,6 @@ class MemoryKvStore final : public KvStore {
 
   // Makes m_data safe to mutate: copies it if an iterator still shares it.
   void DetachLocked();
-  // Write's body for `ops`, a const (copied from) or a movable (taken over) operation list.
-  template <typename Ops>
-  Status WriteOps(Ops& ops, bool sync);
 
   mutable std::mutex m_mutex;
   // Copy-on-write: iterators hold a reference to the map they were made from.
