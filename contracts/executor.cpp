@@ -52,7 +52,7 @@ Result<BlockExecution> ExecuteBlock(const LedgerReader& base, const BlockContext
     if (execution.txs.size() >= context.params.max_block_txs) break;
     // A transaction that would overflow the block waits for the next one (a block that
     // holds nothing else takes it: every transaction is far below the limit).
-    uint64_t tx_bytes = ledger::EncodeTransaction(tx).size();
+    uint64_t tx_bytes = ledger::EncodedTransactionSize(tx);
     if (block_bytes + tx_bytes > context.params.max_block_bytes) break;
     Hash32 tx_id = ledger::TxId(tx);
     admission.verify_signatures = !(context.is_verified && context.is_verified(tx, tx_id));

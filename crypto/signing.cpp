@@ -15,10 +15,16 @@ std::string_view DomainTag(Domain domain) {
   return "covalue/invalid";
 }
 
-Bytes SignBytes(Domain domain, std::string_view chain_id, ByteView payload) {
-  codec::Writer w;
-  w.String(DomainTag(domain));
+codec::Writer SignBytesWriter(Domain domain, std::string_view chain_id, size_t payload_bytes) {
+  std::string_view tag = DomainTag(domain);
+  codec::Writer w(4 + tag.size() + 4 + chain_id.size() + payload_bytes);
+  w.String(tag);
   w.String(chain_id);
+  return w;
+}
+
+Bytes SignBytes(Domain domain, std::string_view chain_id, ByteView payload) {
+  codec::Writer w = SignBytesWriter(domain, chain_id, payload.size());
   w.Raw(payload);
   return std::move(w).Take();
 }

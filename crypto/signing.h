@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "codec/writer.h"
 #include "common/bytes.h"
 #include "crypto/keys.h"
 
@@ -26,6 +27,10 @@ enum class Domain : uint8_t {
 std::string_view DomainTag(Domain domain);
 
 Bytes SignBytes(Domain domain, std::string_view chain_id, ByteView payload);
+// A writer holding SignBytes' prefix (domain tag and chain id) with room for a payload of
+// `payload_bytes`, for a caller that encodes the payload into it instead of encoding it apart
+// and copying it: what it then holds is SignBytes(domain, chain_id, payload).
+codec::Writer SignBytesWriter(Domain domain, std::string_view chain_id, size_t payload_bytes);
 Signature SignFor(const KeyPair& key, Domain domain, std::string_view chain_id, ByteView payload);
 bool VerifyFor(const PublicKey& key, Domain domain, std::string_view chain_id, ByteView payload,
                const Signature& signature);

@@ -1,5 +1,6 @@
 #include "ledger/block.h"
 
+#include "codec/writer.h"
 #include "crypto/hash.h"
 #include "crypto/merkle.h"
 
@@ -95,7 +96,12 @@ Bytes EncodeLogLeaf(uint64_t height, uint32_t index, const Hash32& tx_id, const 
 Hash32 TransactionsRoot(const std::vector<Transaction>& txs) {
   std::vector<Hash32> leaves;
   leaves.reserve(txs.size());
-  for (const auto& tx : txs) leaves.push_back(crypto::MerkleLeafHash(EncodeTransaction(tx)));
+  codec::Writer encoded;  // one buffer for every transaction in turn
+  for (const auto& tx : txs) {
+    encoded.Clear();
+    EncodeTransaction(encoded, tx);
+    leaves.push_back(crypto::MerkleLeafHash(encoded.bytes()));
+  }
   return crypto::MerkleRootOfLeafHashes(leaves);
 }
 

@@ -1,5 +1,6 @@
 #include "ledger/transaction.h"
 
+#include <array>
 #include <set>
 
 #include "codec/writer.h"
@@ -45,6 +46,12 @@ std::optional<TxKind> TxKindFromName(std::string_view name) {
 
 namespace {
 
+// The bytes EncodePayloadFields writes: kind, nonce, expiry height, counted signers, body.
+size_t PayloadFieldsSize(const Transaction& tx) {
+  return 2 + 8 + 8 + 4 + tx.signers.size() * std::tuple_size_v<crypto::PublicKey> + 4 +
+         tx.body.size();
+}
+
 void EncodePayloadFields(codec::Writer& w, const Transaction& tx) {
   w.U16(static_cast<uint16_t>(tx.kind));
   w.U64(tx.nonce);
@@ -57,14 +64,19 @@ void EncodePayloadFields(codec::Writer& w, const Transaction& tx) {
 }  // namespace
 
 Bytes EncodeTxPayload(const Transaction& tx) {
-  codec::Writer w;
+  codec::Writer w(2 + PayloadFieldsSize(tx));
   w.U16(kTxVersion);
   EncodePayloadFields(w, tx);
   return std::move(w).Take();
 }
 
 Bytes TxSignBytes(const Transaction& tx) {
-  return crypto::SignBytes(crypto::Domain::kTransaction, tx.chain_id, EncodeTxPayload(tx));
+  // SignBytes(kTransaction, chain id, EncodeTxPayload(tx)), with the payload written in place.
+  codec::Writer w = crypto::SignBytesWriter(crypto::Domain::kTransaction, tx.chain_id,
+                                            2 + PayloadFieldsSize(tx));
+  w.U16(kTxVersion);
+  EncodePayloadFields(w, tx);
+  return std::move(w).Take();
 }
 
 Hash32 TxId(const Transaction& tx) { return crypto::Sha256(TxSignBytes(tx)); }
@@ -77,8 +89,13 @@ void EncodeTransaction(codec::Writer& w, const Transaction& tx) {
   for (const auto& s : tx.signatures) w.Raw(s);
 }
 
+size_t EncodedTransactionSize(const Transaction& tx) {
+  return 2 + 4 + tx.chain_id.size() + PayloadFieldsSize(tx) + 4 +
+         tx.signatures.size() * std::tuple_size_v<crypto::Signature>;
+}
+
 Bytes EncodeTransaction(const Transaction& tx) {
-  codec::Writer w;
+  codec::Writer w(EncodedTransactionSize(tx));
   EncodeTransaction(w, tx);
   return std::move(w).Take();
 }

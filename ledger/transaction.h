@@ -74,6 +74,8 @@ Hash32 TxId(const Transaction& tx);
 
 void EncodeTransaction(codec::Writer& w, const Transaction& tx);
 Bytes EncodeTransaction(const Transaction& tx);
+// EncodeTransaction(tx).size(), computed without encoding.
+size_t EncodedTransactionSize(const Transaction& tx);
 Status DecodeTransaction(codec::Reader& r, Transaction* tx);
 // A whole buffer holding exactly one transaction; refuses input over kMaxTxBytes.
 Result<Transaction> DecodeTransaction(ByteView bytes);

@@ -216,7 +216,7 @@ Status Node::Admit(const ledger::Transaction& tx, const Hash32& tx_id, Origin or
 Result<bool> Node::Pool(ledger::Transaction tx, const Hash32& tx_id, Origin origin) {
   if (m_mempool.Contains(tx_id)) return false;
   COVALUE_RETURN_IF_ERROR(Admit(tx, tx_id, origin));
-  size_t bytes = ledger::EncodeTransaction(tx).size();
+  size_t bytes = ledger::EncodedTransactionSize(tx);
   COVALUE_ASSIGN_OR_RETURN(auto added, m_mempool.Add(std::move(tx), tx_id, bytes));
   return added == Mempool::AddResult::kAdded;
 }

@@ -1,7 +1,8 @@
 // Tests for codec/writer.h and codec/reader.h: the byte layout of every primitive (pinned
 // by literal bytes: little-endian, u32 length prefixes), round trips at the extremes, and
 // the reader's refusals — truncation at every cut point, lengths and counts over their
-// limits or beyond the input, booleans other than 0/1, trailing bytes, and bad UTF-8.
+// limits or beyond the input, booleans other than 0/1, trailing bytes, and bad UTF-8; a
+// presized or cleared writer writes what a fresh one does.
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -60,6 +61,23 @@ TEST_CASE("Writer prefixes bytes, strings and counts with a u32 length", "[codec
   expected.insert(expected.end(), h.begin(), h.end());  // a hash has no prefix
   expected.push_back(0x77);
   CHECK(w.bytes() == expected);
+}
+
+TEST_CASE("A presized writer and a cleared one write what a fresh writer writes", "[codec]") {
+  Writer fresh;
+  fresh.String("abc");
+  fresh.U32(7);
+  Writer presized(3);  // too small on purpose: it grows past its first allocation
+  presized.String("abc");
+  presized.U32(7);
+  CHECK(presized.bytes() == fresh.bytes());
+  Writer reused;
+  reused.String("a much longer first item than the second");
+  reused.Clear();
+  CHECK(reused.size() == 0);
+  reused.String("abc");
+  reused.U32(7);
+  CHECK(reused.bytes() == fresh.bytes());
 }
 
 TEST_CASE("Reader decodes literal little-endian bytes", "[codec]") {
