@@ -335,17 +335,19 @@ verify_agreement() {
   [ "$(wc -l <<<"$roots")" = 1 ] || fail "state roots differ at height $FINAL_HEIGHT: $roots"
   [ "$(awk '{print $3}' "$WORK/blocks-0" | tail -1)" = "$roots" ] || fail "head state root mismatch"
 
+  # The first three of a list with `awk 'NR <= 3'`, which reads it all: `head -3` stops early, and
+  # under pipefail the writer's SIGPIPE would end the test here without its message.
   local dups
-  dups=$(sort "$WORK/chain-txs" | uniq -d | head -3)
+  dups=$(sort "$WORK/chain-txs" | uniq -d | awk 'NR <= 3')
   [ -z "$dups" ] || fail "transactions committed twice: $dups"
   ACKED=$(acked_count)
   [ "$ACKED" -gt 0 ] || fail "no transaction was acknowledged"
   cat "$WORK"/acked-* >"$WORK/acked"
   awk '{print $1}' "$WORK/acked" | sort >"$WORK/acked-ids"
-  dups=$(uniq -d "$WORK/acked-ids" | head -3)
+  dups=$(uniq -d "$WORK/acked-ids" | awk 'NR <= 3')
   [ -z "$dups" ] || fail "one transaction acknowledged twice: $dups"
   local lost
-  lost=$(comm -23 "$WORK/acked-ids" <(sort "$WORK/chain-txs") | head -3)
+  lost=$(comm -23 "$WORK/acked-ids" <(sort "$WORK/chain-txs") | awk 'NR <= 3')
   [ -z "$lost" ] || fail "acknowledged but not in the chain: $lost"
   # Each node's own answer for each acknowledged transaction: same height and block.
   pids=()
