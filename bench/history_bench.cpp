@@ -118,7 +118,7 @@ std::map<std::string, uint64_t> BytesByFamily(const storage::KvStore& kv, uint64
     families[family] += it->key().size() + it->value().size();
     if (family == "blk/") {
       auto block = Check(ledger::DecodeBlock(it->value()), "block");
-      for (const auto& tx : block.txs) *raw_tx_bytes += ledger::EncodeTransaction(tx).size();
+      for (const auto& tx : block.txs) *raw_tx_bytes += ledger::EncodedTransactionSize(tx);
     }
   }
   return families;

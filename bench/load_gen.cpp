@@ -438,7 +438,7 @@ int ChainBytes(const Args& args) {
       Bytes encoded = Check(FromHex(entry["block"].get<std::string>()), "block hex");
       ledger::Block block = Check(ledger::DecodeBlock(encoded), "block");
       block_bytes += encoded.size();
-      for (const auto& tx : block.txs) tx_bytes += ledger::EncodeTransaction(tx).size();
+      for (const auto& tx : block.txs) tx_bytes += ledger::EncodedTransactionSize(tx);
       txs += block.txs.size();
       ++height;
     }

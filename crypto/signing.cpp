@@ -1,7 +1,5 @@
 #include "crypto/signing.h"
 
-#include "codec/writer.h"
-
 namespace covalue::crypto {
 
 std::string_view DomainTag(Domain domain) {

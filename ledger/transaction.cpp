@@ -61,21 +61,27 @@ void EncodePayloadFields(codec::Writer& w, const Transaction& tx) {
   w.Bytes(tx.body);
 }
 
+// The signed payload: the version, then the fields above.
+size_t PayloadSize(const Transaction& tx) { return 2 + PayloadFieldsSize(tx); }
+
+void EncodePayload(codec::Writer& w, const Transaction& tx) {
+  w.U16(kTxVersion);
+  EncodePayloadFields(w, tx);
+}
+
 }  // namespace
 
 Bytes EncodeTxPayload(const Transaction& tx) {
-  codec::Writer w(2 + PayloadFieldsSize(tx));
-  w.U16(kTxVersion);
-  EncodePayloadFields(w, tx);
+  codec::Writer w(PayloadSize(tx));
+  EncodePayload(w, tx);
   return std::move(w).Take();
 }
 
 Bytes TxSignBytes(const Transaction& tx) {
   // SignBytes(kTransaction, chain id, EncodeTxPayload(tx)), with the payload written in place.
-  codec::Writer w = crypto::SignBytesWriter(crypto::Domain::kTransaction, tx.chain_id,
-                                            2 + PayloadFieldsSize(tx));
-  w.U16(kTxVersion);
-  EncodePayloadFields(w, tx);
+  codec::Writer w =
+      crypto::SignBytesWriter(crypto::Domain::kTransaction, tx.chain_id, PayloadSize(tx));
+  EncodePayload(w, tx);
   return std::move(w).Take();
 }
 

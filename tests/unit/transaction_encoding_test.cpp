@@ -1,10 +1,11 @@
 // The shortcuts ledger/transaction.h and ledger/block.h take to encode a transaction without
 // intermediate copies, checked against the plain composition they stand for, on
 // transactions of every shape the limits allow (0–64-byte chain ids, 1–8 signers, bodies of
-// 0 bytes to 60 KiB, any number of signatures): EncodedTransactionSize is the encoding's
-// size, TxSignBytes is SignBytes over EncodeTxPayload, and TransactionsRoot (one buffer for
-// all transactions) is the Merkle root of each encoding's leaf hash. The bytes themselves
-// are pinned by the golden vectors (golden_vectors_test.cpp).
+// 0 bytes to 60 KiB, 0–8 signatures): EncodedTransactionSize is the encoding's size,
+// TxSignBytes is the SignBytes grammar (docs/spec/signing.md) written out by hand over
+// EncodeTxPayload, and TransactionsRoot (one buffer for all transactions) is the Merkle
+// root of each encoding's leaf hash. The bytes themselves are pinned by the golden vectors
+// (golden_vectors_test.cpp).
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto/hash.h"
+#include "codec/writer.h"
 #include "crypto/merkle.h"
 #include "crypto/signing.h"
 #include "ledger/block.h"
@@ -30,7 +31,7 @@ Transaction RandomTx(std::mt19937_64& rng) {
   tx.expiry_height = rng();
   tx.signers.resize(1 + below(kMaxTxSigners));
   for (auto& key : tx.signers) key.fill(static_cast<uint8_t>(rng()));
-  // Mostly small bodies, now and then one near the limit.
+  // Mostly small bodies; one in eight anywhere up to the limit.
   tx.body.resize(below(8) == 0 ? below(kMaxTxBodyBytes + 1) : below(600));
   for (auto& byte : tx.body) byte = static_cast<uint8_t>(rng());
   tx.signatures.resize(below(kMaxTxSigners + 1));  // not always one per signer: any count encodes
@@ -45,10 +46,12 @@ TEST_CASE("EncodedTransactionSize and TxSignBytes equal what they shortcut", "[l
     INFO("transaction " << i << ": " << tx.signers.size() << " signers, " << tx.body.size()
                         << " body bytes");
     CHECK(EncodedTransactionSize(tx) == EncodeTransaction(tx).size());
-    Bytes sign_bytes =
-        crypto::SignBytes(crypto::Domain::kTransaction, tx.chain_id, EncodeTxPayload(tx));
-    CHECK(TxSignBytes(tx) == sign_bytes);
-    CHECK(TxId(tx) == crypto::Sha256(sign_bytes));
+    // string(domain tag) ‖ string(chain id) ‖ payload, with a writer of its own.
+    codec::Writer sign_bytes;
+    sign_bytes.String(crypto::DomainTag(crypto::Domain::kTransaction));
+    sign_bytes.String(tx.chain_id);
+    sign_bytes.Raw(EncodeTxPayload(tx));
+    CHECK(TxSignBytes(tx) == sign_bytes.bytes());
   }
 }
 
