@@ -362,7 +362,7 @@ void ConsensusDriver::CommitDecided(const consensus::Commit& commit) {
        {"txs", std::to_string(built.block.txs.size())},
        {"round", std::to_string(commit.certificate.round)},
        {"id", ToHex(commit.value_id)}});
-  if (m_hooks.on_committed) m_hooks.on_committed(built.block);
+  if (m_hooks.on_committed) m_hooks.on_committed(built.block, ids);
   if (m_mempool.size() > 0) {
     boost::asio::post(m_strand, [this] {
       if (!m_stopped && m_engine->idle()) Handle(consensus::TxsAvailable{});

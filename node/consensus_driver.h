@@ -66,8 +66,9 @@ bool SyncPeerMayHaveMore(bool full, uint64_t last_answered, uint64_t last_kept,
                          uint64_t peers_height);
 
 struct DriverHooks {
-  // After a block is committed (on the strand).
-  std::function<void(const ledger::Block& block)> on_committed;
+  // After a block is committed (on the strand); `tx_ids[i]` is the id of `block.txs[i]`, as the
+  // execution computed it.
+  std::function<void(const ledger::Block& block, const std::vector<Hash32>& tx_ids)> on_committed;
   // A mempool transaction left out of a block this node built (expired, replay, ...).
   std::function<void(const Hash32& tx_id, const Status& reason)> on_rejected;
   // Seconds from the start of a height's first round to its commit (for metrics; optional).

@@ -86,7 +86,9 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
   engine.retransmit_interval_ms = config.retransmit_interval_ms;
   engine.wait_for_txs = true;
   DriverHooks hooks;
-  hooks.on_committed = [self](const ledger::Block& block) { self->OnCommitted(block); };
+  hooks.on_committed = [self](const ledger::Block& block, const std::vector<Hash32>& tx_ids) {
+    self->OnCommitted(block, tx_ids);
+  };
   hooks.on_rejected = [self](const Hash32& id, const Status& reason) {
     self->RememberRejection(id, reason);
     self->m_metrics.rejections.Add(
@@ -308,11 +310,10 @@ nlohmann::json Node::NodeStatus() const {
                    {"undecodable_messages", m_bad_peer_messages.load()}}}};
 }
 
-void Node::OnCommitted(const ledger::Block& block) {
+void Node::OnCommitted(const ledger::Block& block, const std::vector<Hash32>& tx_ids) {
   m_commit_feed.Publish(block);
-  for (uint32_t i = 0; i < block.txs.size(); ++i) {
-    Hash32 id = ledger::TxId(block.txs[i]);
-    if (HasWaiters(id)) Settle(id, api::JsonResponse(200, CommittedTxView(block, i)));
+  for (uint32_t i = 0; i < tx_ids.size(); ++i) {
+    if (HasWaiters(tx_ids[i])) Settle(tx_ids[i], api::JsonResponse(200, CommittedTxView(block, i)));
   }
 }
 

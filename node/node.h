@@ -76,7 +76,8 @@ class Node final : public LedgerService {
   // Admits and pools one transaction; true if it is new to the mempool.
   Result<bool> Pool(ledger::Transaction tx, const Hash32& tx_id, Origin origin);
   void OnPeerPayload(const crypto::PublicKey& from, Bytes payload);
-  void OnCommitted(const ledger::Block& block);
+  // `tx_ids[i]` is the id of `block.txs[i]` (DriverHooks::on_committed).
+  void OnCommitted(const ledger::Block& block, const std::vector<Hash32>& tx_ids);
   void AddWaiter(const Hash32& tx_id, std::chrono::milliseconds timeout, api::Responder respond);
   // Answers every waiter of `tx_id` with `response`.
   void Settle(const Hash32& tx_id, const api::HttpResponse& response);

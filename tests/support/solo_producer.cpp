@@ -37,9 +37,8 @@ Result<ProducedBlock> SoloProducer::Produce(std::vector<ledger::Transaction> can
   certificate.signatures.push_back(
       {0, consensus::SignVote(m_key, m_genesis.chain_id, consensus::VoteType::kPrecommit,
                               header.height, 0, certificate.block_id)});
-  produced.block = built.block;
-  produced.block.certificate = certificate;
   COVALUE_RETURN_IF_ERROR(node::CommitBuiltBlock(m_store, built, std::move(certificate)));
+  produced.block = std::move(built.block);  // with its certificate, as committed
   return produced;
 }
 
