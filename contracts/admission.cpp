@@ -35,7 +35,12 @@ Result<std::vector<std::string>> AdmitTransaction(const ledger::Transaction& tx,
     }
     members.push_back(std::move(record->member));
   }
-  COVALUE_ASSIGN_OR_RETURN(bool committed, state.IsCommitted(tx_id));
+  // Any earlier commit of this id passed the expiry checks above at its own height, so it
+  // lies at or above expiry_height − max_tx_lifetime.
+  uint64_t earliest = tx.expiry_height > context.params.max_tx_lifetime
+                          ? tx.expiry_height - context.params.max_tx_lifetime
+                          : 0;
+  COVALUE_ASSIGN_OR_RETURN(bool committed, state.IsCommitted(tx_id, earliest));
   if (committed) return Status(Code::kReplay, "transaction " + ToHex(tx_id) + " is already committed");
   return members;
 }

@@ -11,9 +11,9 @@ Result<std::optional<Bytes>> StateOverlay::Get(std::string_view key) const {
   return m_base.Get(key);
 }
 
-Result<bool> StateOverlay::IsCommitted(const Hash32& tx_id) const {
+Result<bool> StateOverlay::IsCommitted(const Hash32& tx_id, uint64_t earliest_height) const {
   if (m_committed.count(tx_id) != 0) return true;
-  return m_base.IsCommitted(tx_id);
+  return m_base.IsCommitted(tx_id, earliest_height);
 }
 
 void StateOverlay::MergeInto(StateOverlay& parent) {

@@ -25,7 +25,10 @@ class LedgerReader {
   // The committed value of `key`, nullopt if absent; an error only for I/O or corruption.
   virtual Result<std::optional<Bytes>> Get(std::string_view key) const = 0;
   // True if a transaction with this id is already committed (replay protection).
-  virtual Result<bool> IsCommitted(const Hash32& tx_id) const = 0;
+  // `earliest_height`: the caller knows that such a transaction, if committed, committed at
+  // this height or later (its expiry height − max_tx_lifetime, docs/spec/signing.md §Replay
+  // protection); a reader may use it to look less far, or ignore it.
+  virtual Result<bool> IsCommitted(const Hash32& tx_id, uint64_t earliest_height) const = 0;
 };
 
 // Reads through to a base reader; buffers writes. Nested overlays let a transaction's
@@ -41,7 +44,7 @@ class StateOverlay : public LedgerReader {
   StateOverlay Layer() const { return StateOverlay(static_cast<const LedgerReader&>(*this)); }
 
   Result<std::optional<Bytes>> Get(std::string_view key) const override;
-  Result<bool> IsCommitted(const Hash32& tx_id) const override;
+  Result<bool> IsCommitted(const Hash32& tx_id, uint64_t earliest_height) const override;
 
   void Put(std::string_view key, Bytes value) { m_changes[std::string(key)] = std::move(value); }
   void Delete(std::string_view key) { m_changes[std::string(key)] = std::nullopt; }

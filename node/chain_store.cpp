@@ -115,7 +115,8 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
       frontier.push_back(node);
     }
     MoveHead(head, frontier);
-    return Status::Ok();
+    m_max_tx_lifetime = genesis.params.max_tx_lifetime;
+    return LoadRecentTxIds(head.height);
   }
 
   // A new chain: the genesis state is height 0, written in one batch.
@@ -135,6 +136,35 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
   batch.Put(Key(kHeadKey), EncodeHead(head));
   COVALUE_RETURN_IF_ERROR(WriteChanges(std::move(batch), state.changes(), /*sync=*/true));
   MoveHead(head, {});
+  m_max_tx_lifetime = genesis.params.max_tx_lifetime;
+  return LoadRecentTxIds(0);
+}
+
+uint64_t ChainStore::LowestReplayHeight(uint64_t head_height) const {
+  return head_height + 1 > m_max_tx_lifetime ? head_height + 1 - m_max_tx_lifetime : 0;
+}
+
+Status ChainStore::LoadRecentTxIds(uint64_t head_height) {
+  if (m_recent_tx_ids_capacity == 0) return Status::Ok();
+  // Newest first, while they fit; then recorded oldest first, as commits record them.
+  std::vector<std::pair<uint64_t, std::vector<Hash32>>> heights;
+  size_t count = 0;
+  uint64_t lowest = std::max<uint64_t>(LowestReplayHeight(head_height), 1);
+  uint64_t from = head_height + 1;
+  for (uint64_t height = head_height; height >= lowest; --height) {
+    COVALUE_ASSIGN_OR_RETURN(auto block, GetBlock(height));
+    if (!block) return Status(Code::kCorruption, "block " + std::to_string(height) + " is missing");
+    if (count + block->txs.size() > m_recent_tx_ids_capacity) break;
+    std::vector<Hash32> ids;
+    ids.reserve(block->txs.size());
+    for (const ledger::Transaction& tx : block->txs) ids.push_back(ledger::TxId(tx));
+    count += ids.size();
+    heights.emplace_back(height, std::move(ids));
+    from = height;
+  }
+  // The genesis (height 0) commits no transaction: complete from 1 is complete from 0.
+  m_recent_tx_ids.Reset(from <= 1 ? 0 : from);
+  for (auto it = heights.rbegin(); it != heights.rend(); ++it) m_recent_tx_ids.Add(it->first, it->second);
   return Status::Ok();
 }
 
@@ -236,7 +266,8 @@ Result<std::optional<Bytes>> ChainStore::Get(std::string_view key) const {
   return value;
 }
 
-Result<bool> ChainStore::IsCommitted(const Hash32& tx_id) const {
+Result<bool> ChainStore::IsCommitted(const Hash32& tx_id, uint64_t earliest_height) const {
+  if (m_recent_tx_ids.CertainlyAbsent(tx_id, earliest_height)) return false;
   COVALUE_ASSIGN_OR_RETURN(auto bytes, m_kv.Get(TxKey(tx_id)));
   return bytes.has_value();
 }
@@ -340,6 +371,15 @@ Status ChainStore::CommitBlock(const ledger::Block& block,
   ChainHead head{header.height,     ledger::BlockId(header), header.time_ms, header.state_root,
                  header.log_size, header.log_root};
   batch.Put(Key(kHeadKey), EncodeHead(head));
+  // The ids are recorded before the batch is written, so that no reader finds a transaction
+  // committed in the store but not in memory. Until the write returns, a reader that matches
+  // one of them looks in the store, as before; if the write fails, the retry of this height
+  // replaces them.
+  std::vector<Hash32> tx_ids;
+  tx_ids.reserve(execution.txs.size());
+  for (const auto& executed : execution.txs) tx_ids.push_back(executed.tx_id);
+  m_recent_tx_ids.Add(header.height, tx_ids);
+  m_recent_tx_ids.DropBelow(LowestReplayHeight(header.height));
   COVALUE_RETURN_IF_ERROR(WriteChanges(std::move(batch), execution.changes, sync));
   m_wal_floor = std::max(m_wal_floor, header.height + 1);
   MoveHead(head, new_log_nodes);

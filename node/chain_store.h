@@ -6,11 +6,12 @@
 // Thread-safety: reads may run on any thread at once; Initialize, CommitBlock and
 // AppendConsensusWal must be called from one thread at a time (the node's consensus strand),
 // Initialize before any read. The cached head and log frontier are guarded; the state cache
-// (node/state_cache.h) is thread-safe itself.
+// (node/state_cache.h) and the recent transaction ids (node/recent_tx_ids.h) are
+// thread-safe themselves.
 // What it keeps in memory (the state cache, the log frontier, where the consensus WAL
-// starts) assumes this ChainStore is the only writer of its keys while it is open: a crash
-// model such as MemoryKvStore::DropUnsynced must be followed by a new ChainStore, as a
-// restart is.
+// starts, the recent transaction ids) assumes this ChainStore is the only writer of its keys
+// while it is open: a crash model such as MemoryKvStore::DropUnsynced must be followed by a
+// new ChainStore, as a restart is.
 #pragma once
 
 #include <mutex>
@@ -25,6 +26,7 @@
 #include "ledger/block.h"
 #include "ledger/genesis.h"
 #include "node/chain_indexes.h"
+#include "node/recent_tx_ids.h"
 #include "node/state_cache.h"
 #include "node/storage/kv_store.h"
 
@@ -54,14 +56,23 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
  public:
   // Enough for the records every transaction reads and the recent ones it builds on.
   static constexpr size_t kStateCacheBytes = 8u << 20;
+  // Ids of recently committed transactions kept in memory (node/recent_tx_ids.h): about 24
+  // bytes each, so at most about 24 MiB; a full window of max_tx_lifetime blocks at the
+  // default parameters (1,000 blocks) holds up to 2,000,000.
+  static constexpr size_t kRecentTxIds = 1u << 20;
 
   // `state_cache_bytes`: the bound of the cache of state values read; 0 for none, which the
   // auditor's replay passes (its store is a map in memory, as fast as the cache).
-  explicit ChainStore(storage::KvStore& kv, size_t state_cache_bytes = kStateCacheBytes)
-      : m_kv(kv), m_state_cache(state_cache_bytes) {}
+  // `recent_tx_ids`: the bound of the ids of recent commits kept for the replay check; 0 for
+  // none (a reader that never checks transactions for replay, and need not load them).
+  explicit ChainStore(storage::KvStore& kv, size_t state_cache_bytes = kStateCacheBytes,
+                      size_t recent_tx_ids = kRecentTxIds)
+      : m_kv(kv), m_state_cache(state_cache_bytes), m_recent_tx_ids(UINT64_MAX, recent_tx_ids),
+        m_recent_tx_ids_capacity(recent_tx_ids) {}
 
   // On an empty store, writes the genesis state and head; on a store that holds a chain,
-  // checks it is this genesis's chain (kConflict if not) and loads the head.
+  // checks it is this genesis's chain (kConflict if not) and loads the head, and the ids of
+  // the transactions of the last max_tx_lifetime blocks (as many as the bound allows).
   Status Initialize(const ledger::Genesis& genesis);
 
   ChainHead Head() const;
@@ -86,9 +97,10 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   Result<std::optional<Bytes>> GetAsOf(std::string_view key, uint64_t height) const;
   uint64_t state_versions_from() const { return m_versions_from; }
 
-  // LedgerReader: committed state and transaction ids.
+  // LedgerReader: committed state and transaction ids. IsCommitted answers from memory when
+  // the recent ids cover `earliest_height` and none matches; otherwise from the store.
   Result<std::optional<Bytes>> Get(std::string_view key) const override;
-  Result<bool> IsCommitted(const Hash32& tx_id) const override;
+  Result<bool> IsCommitted(const Hash32& tx_id, uint64_t earliest_height) const override;
   // MerkleNodeReader: the log's stored nodes. The head's log frontier comes from memory.
   Result<Hash32> GetNode(uint8_t level, uint64_t index) const override;
 
@@ -119,6 +131,13 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // Moves the head to `head` (whose batch is written) with its log frontier: the nodes of
   // `new_log_nodes` or of the current frontier that make up a log of head.log_size leaves.
   void MoveHead(const ChainHead& head, const std::vector<crypto::MerkleNode>& new_log_nodes);
+  // Loads the ids of the transactions committed in the last max_tx_lifetime blocks up to
+  // `head_height`, newest first, as many as m_recent_tx_ids holds.
+  Status LoadRecentTxIds(uint64_t head_height);
+  // The lowest height a transaction still admissible after `head_height` can have committed
+  // at: its expiry height is at least head_height + 1, and expiry − commit height ≤
+  // max_tx_lifetime (docs/spec/signing.md §Replay protection).
+  uint64_t LowestReplayHeight(uint64_t head_height) const;
 
   storage::KvStore& m_kv;
   mutable StateCache m_state_cache;
@@ -132,6 +151,11 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   uint64_t m_wal_sequence = 0;  // next WAL entry number (only the consensus strand appends)
   uint64_t m_wal_floor = 0;     // no WAL entry lies below this height (the strand's too)
   uint64_t m_versions_from = 0;  // set by Initialize: state versions are kept from here on
+  // The ids committed in the recent blocks, for IsCommitted; complete from nothing
+  // (UINT64_MAX) until Initialize sets them up. Thread-safe itself.
+  RecentTxIds m_recent_tx_ids;
+  const size_t m_recent_tx_ids_capacity;
+  uint64_t m_max_tx_lifetime = 0;  // the genesis parameter, set by Initialize
 };
 
 }  // namespace covalue::node

@@ -19,7 +19,7 @@ class StateAsOf final : public contracts::LedgerReader {
 
   Result<std::optional<Bytes>> Get(std::string_view key) const override;
   // Committed at or before the height.
-  Result<bool> IsCommitted(const Hash32& tx_id) const override;
+  Result<bool> IsCommitted(const Hash32& tx_id, uint64_t earliest_height) const override;
   uint64_t height() const { return m_height; }
 
  private:

@@ -43,7 +43,9 @@ Result<std::unique_ptr<DataFolderSource>> DataFolderSource::Open(const std::stri
                       "derived data cannot be compared; `covalue audit verify --node ADDR` "
                       "checks the same chain over its node's API");
   }
-  source->m_store = std::make_unique<node::ChainStore>(*source->m_kv);
+  // No recent transaction ids: this store is read, never checked for replays.
+  source->m_store = std::make_unique<node::ChainStore>(*source->m_kv, node::ChainStore::kStateCacheBytes,
+                                                       /*recent_tx_ids=*/0);
   // With meta/genesis and meta/indexes present, Initialize only reads: the stored genesis
   // hash (kConflict for another genesis), the head, the consensus WAL's keys and the Merkle
   // log's frontier.

@@ -24,7 +24,8 @@ Result<std::optional<Bytes>> ContractHarness::MapState::Get(std::string_view key
   return std::optional<Bytes>(it->second);
 }
 
-Result<bool> ContractHarness::MapState::IsCommitted(const Hash32& tx_id) const {
+Result<bool> ContractHarness::MapState::IsCommitted(const Hash32& tx_id,
+                                                   uint64_t /*earliest_height*/) const {
   return committed.count(tx_id) != 0;
 }
 

@@ -90,7 +90,7 @@ class ContractHarness {
   class MapState final : public contracts::LedgerReader {
    public:
     Result<std::optional<Bytes>> Get(std::string_view key) const override;
-    Result<bool> IsCommitted(const Hash32& tx_id) const override;
+    Result<bool> IsCommitted(const Hash32& tx_id, uint64_t earliest_height) const override;
     std::map<std::string, Bytes, std::less<>> values;
     std::map<Hash32, bool> committed;
   };

@@ -1,15 +1,17 @@
 // What a ChainStore keeps in memory beside its store — the cache of state values, the Merkle
-// log's frontier, the lowest height the consensus WAL may hold entries at — stays equal to
-// the store: across commits, a failed write, a reopen, and a store missing a node. (Blocks,
-// indexes, proofs and replays: chain_store_test.cpp.)
+// log's frontier, the lowest height the consensus WAL may hold entries at, the ids of recent
+// transactions — stays equal to the store: across commits, a failed write, a reopen, and a
+// store missing a node. (Blocks, indexes, proofs and replays: chain_store_test.cpp.)
 #include <catch2/catch.hpp>
 
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "contracts/member_record.h"
+#include "crypto/hash.h"
 #include "crypto/merkle.h"
 #include "node/chain_store.h"
 #include "node/storage/memory_kv_store.h"
@@ -74,13 +76,13 @@ TEST_CASE("a state value read before a commit is not served after it (the state 
 
 namespace {
 
-// A MemoryKvStore that counts reads of Merkle log nodes (log/ keys).
-class LogReadCountingStore final : public storage::KvStore {
+// A MemoryKvStore that counts reads of the keys that start with `prefix` ("log/": Merkle log
+// nodes).
+class ReadCountingStore final : public storage::KvStore {
  public:
+  explicit ReadCountingStore(std::string prefix) : m_prefix(std::move(prefix)) {}
   Result<std::optional<Bytes>> Get(ByteView key) const override {
-    if (key.size() >= 4 && std::equal(key.begin(), key.begin() + 4, AsBytes("log/").begin())) {
-      ++log_reads;
-    }
+    if (AsString(key).starts_with(m_prefix)) ++reads;
     return m_kv.Get(key);
   }
   Status Write(const storage::WriteBatch& batch, bool sync) override {
@@ -90,23 +92,25 @@ class LogReadCountingStore final : public storage::KvStore {
     return m_kv.WriteMoved(std::move(batch), sync);
   }
   std::unique_ptr<storage::KvIterator> NewIterator() const override { return m_kv.NewIterator(); }
-  mutable int log_reads = 0;
+  storage::MemoryKvStore& inner() { return m_kv; }
+  mutable int reads = 0;
 
  private:
+  const std::string m_prefix;
   storage::MemoryKvStore m_kv;
 };
 
 }  // namespace
 
 TEST_CASE("the log's frontier is served from memory, across commits and a reopen") {
-  LogReadCountingStore kv;
+  ReadCountingStore kv("log/");
   ledger::Genesis genesis = covalue::testing::TestGenesis();
   node::ChainStore store(kv);
   REQUIRE(store.Initialize(genesis).ok());
   std::vector<Hash32> leaves;  // every leaf so far, for a root computed without the store
   // Blocks of 0 to 9 leaves: the frontier grows and collapses at many sizes.
   for (int block_leaves : {1, 0, 3, 4, 9, 2, 7, 1, 1, 5, 8, 6, 0, 3}) {
-    kv.log_reads = 0;
+    kv.reads = 0;
     crypto::MerkleLogWriter log(store, store.Head().log_size);
     for (int i = 0; i < block_leaves; ++i) {
       Hash32 leaf = crypto::MerkleLeafHash(AsBytes("leaf " + std::to_string(leaves.size())));
@@ -115,7 +119,7 @@ TEST_CASE("the log's frontier is served from memory, across commits and a reopen
     }
     auto root = log.Root();
     REQUIRE(root.ok());
-    CHECK(kv.log_reads == 0);  // appending and the root read only the frontier
+    CHECK(kv.reads == 0);  // appending and the root read only the frontier
     CHECK(*root == crypto::MerkleRootOfLeafHashes(leaves));
 
     REQUIRE(store.CommitBlock(NextBlock(store, genesis, &log), {}, log.new_nodes()).ok());
@@ -132,16 +136,16 @@ TEST_CASE("the log's frontier is served from memory, across commits and a reopen
     CHECK(*from_memory == rebuilt.GetNode(place.level, place.index).value());
   }
   // A restarted node loads the frontier once, then appends without reading the store.
-  kv.log_reads = 0;
+  kv.reads = 0;
   node::ChainStore reopened(kv);
   REQUIRE(reopened.Initialize(genesis).ok());
-  CHECK(kv.log_reads == static_cast<int>(crypto::MerkleFrontierPlaces(size).size()));
-  kv.log_reads = 0;
+  CHECK(kv.reads == static_cast<int>(crypto::MerkleFrontierPlaces(size).size()));
+  kv.reads = 0;
   crypto::MerkleLogWriter log(reopened, size);
   leaves.push_back(crypto::MerkleLeafHash(AsBytes("one more")));
   REQUIRE(log.Append(leaves.back()).ok());
   CHECK(log.Root().value() == crypto::MerkleRootOfLeafHashes(leaves));
-  CHECK(kv.log_reads == 0);
+  CHECK(kv.reads == 0);
 }
 
 TEST_CASE(
@@ -263,4 +267,93 @@ TEST_CASE("a frontier node missing from the store is reported when it is needed,
   // Leaf 6 completes no subtree (6 is even), so appending reads nothing; the root needs (1, 2).
   REQUIRE(log.Append(crypto::MerkleLeafHash(AsBytes("leaf 6"))).ok());
   CHECK(log.Root().status().code() == Code::kCorruption);
+}
+
+namespace {
+
+// The next block after `store`'s head holding `count` dataset registrations by maker (nonces
+// from `nonce` on, expiring 5 blocks on) with empty results, and the execution CommitBlock
+// takes with it: the transactions and their ids (nothing else is looked at here).
+std::pair<ledger::Block, contracts::BlockExecution> BlockOfTxs(const node::ChainStore& store,
+                                                               const ledger::Genesis& genesis,
+                                                               int count, uint64_t& nonce) {
+  ledger::Block block = NextBlock(store, genesis);
+  contracts::BlockExecution execution;
+  for (int i = 0; i < count; ++i, ++nonce) {
+    ledger::Transaction tx = covalue::testing::DatasetRegisterTx(
+        covalue::testing::KeyFromLabel("maker"), "set-" + std::to_string(nonce),
+        block.header.height + 5, nonce);
+    execution.txs.push_back({tx, ledger::TxId(tx), {}});
+    block.txs.push_back(std::move(tx));
+    block.results.emplace_back();
+  }
+  return {std::move(block), std::move(execution)};
+}
+
+}  // namespace
+
+TEST_CASE("the replay check answers from the recent ids in memory, and from the store beyond") {
+  ReadCountingStore kv("tx/");
+  ledger::Genesis genesis = covalue::testing::TestGenesis();
+  genesis.params.max_tx_lifetime = 3;
+  node::ChainStore store(kv);
+  REQUIRE(store.Initialize(genesis).ok());
+  auto committed = [&](const node::ChainStore& reader, const Hash32& id, uint64_t earliest) {
+    auto answer = reader.IsCommitted(id, earliest);
+    REQUIRE(answer.ok());
+    return *answer;
+  };
+  uint64_t nonce = 1;
+  std::vector<std::pair<uint64_t, Hash32>> ids;  // (height, id) of every committed transaction
+  for (int block = 1; block <= 6; ++block) {
+    auto [next, execution] = BlockOfTxs(store, genesis, 2, nonce);
+    for (const auto& executed : execution.txs) ids.emplace_back(next.header.height, executed.tx_id);
+    REQUIRE(store.CommitBlock(next, execution, {}).ok());
+  }
+  const Hash32 fresh = crypto::Sha256(AsBytes("never committed"));
+  // `reader` answers a fresh id from memory when told it can only have committed at
+  // `kept_from` or later, and reads the store when told one height lower; every committed id
+  // is found.
+  auto answers_from_memory_from = [&](const node::ChainStore& reader, uint64_t kept_from) {
+    kv.reads = 0;
+    CHECK_FALSE(committed(reader, fresh, kept_from));
+    CHECK_FALSE(committed(reader, fresh, 100));
+    CHECK(kv.reads == 0);
+    CHECK_FALSE(committed(reader, fresh, kept_from - 1));
+    CHECK(kv.reads == 1);
+    for (const auto& [height, id] : ids) {
+      CHECK(committed(reader, id, height));
+      CHECK(committed(reader, id, 0));
+    }
+  };
+
+  // Head 6, lifetime 3: a transaction still admissible can only have committed at height 4
+  // or later, so the ids of heights 4-6 are kept.
+  answers_from_memory_from(store, 4);
+
+  // Block 7 fails to be written: its ids are not committed; written again, they are.
+  auto [seventh, execution] = BlockOfTxs(store, genesis, 2, nonce);
+  kv.inner().FailNextWrites(1);
+  CHECK(store.CommitBlock(seventh, execution, {}).code() == Code::kIoError);
+  for (const auto& executed : execution.txs) CHECK_FALSE(committed(store, executed.tx_id, 7));
+  REQUIRE(store.CommitBlock(seventh, execution, {}).ok());
+  for (const auto& executed : execution.txs) {
+    CHECK(committed(store, executed.tx_id, 7));
+    ids.emplace_back(7, executed.tx_id);
+  }
+
+  // A restarted node loads the ids of heights 5-7 from the blocks.
+  node::ChainStore reopened(kv);
+  REQUIRE(reopened.Initialize(genesis).ok());
+  answers_from_memory_from(reopened, 5);
+  // With room for 3 ids, only height 7's two are loaded (height 6's would make 4).
+  node::ChainStore small(kv, node::ChainStore::kStateCacheBytes, 3);
+  REQUIRE(small.Initialize(genesis).ok());
+  answers_from_memory_from(small, 7);
+  // None kept at all: the store answers every time.
+  node::ChainStore none(kv, node::ChainStore::kStateCacheBytes, 0);
+  REQUIRE(none.Initialize(genesis).ok());
+  kv.reads = 0;
+  CHECK_FALSE(committed(none, fresh, 7));
+  CHECK(kv.reads == 1);
 }

@@ -72,7 +72,7 @@ Bytes RegisterBody(std::string_view id) {
 void ExpectProducerRefuses(TestChain& chain, const ledger::Transaction& tx, Code code) {
   node::ChainHead head = chain.store().Head();
   auto stored = Snapshot(chain.kv());
-  const bool was_committed = chain.store().IsCommitted(ledger::TxId(tx)).value();
+  const bool was_committed = chain.store().IsCommitted(ledger::TxId(tx), 0).value();
   ProducedBlock produced = chain.Produce({tx});
   CHECK(produced.block.header.height == 0);
   CHECK(produced.block.txs.empty());
@@ -81,7 +81,7 @@ void ExpectProducerRefuses(TestChain& chain, const ledger::Transaction& tx, Code
   CHECK(produced.rejected[0].reason.code() == code);
   CHECK(chain.store().Head() == head);
   CHECK(Snapshot(chain.kv()) == stored);
-  CHECK(chain.store().IsCommitted(ledger::TxId(tx)).value() == was_committed);
+  CHECK(chain.store().IsCommitted(ledger::TxId(tx), 0).value() == was_committed);
 }
 
 // Runs the executor with signature checks on (as the mempool does) and checks `tx` is
@@ -117,7 +117,7 @@ TEST_CASE("A valid dataset.register is admitted and commits", "[admission]") {
   CHECK(after.height == 1);
   CHECK(after.state_root == produced.block.header.state_root);
   CHECK(after.state_root != before.state_root);
-  CHECK(chain.store().IsCommitted(ledger::TxId(tx)).value());
+  CHECK(chain.store().IsCommitted(ledger::TxId(tx), 0).value());
   auto stored = chain.store().Get(contracts::DatasetStateKey("telemetry"));
   REQUIRE(stored.ok());
   REQUIRE(stored->has_value());
@@ -234,6 +234,41 @@ TEST_CASE("A committed transaction is a replay", "[admission]") {
   }
 }
 
+namespace {
+
+// Reads through to a LedgerReader and notes the height the replay check was last given.
+class EarliestHeightRecorder final : public contracts::LedgerReader {
+ public:
+  explicit EarliestHeightRecorder(const contracts::LedgerReader& base) : m_base(base) {}
+  Result<std::optional<Bytes>> Get(std::string_view key) const override { return m_base.Get(key); }
+  Result<bool> IsCommitted(const Hash32& tx_id, uint64_t earliest_height) const override {
+    earliest = earliest_height;
+    return m_base.IsCommitted(tx_id, earliest_height);
+  }
+  mutable std::optional<uint64_t> earliest;
+
+ private:
+  const contracts::LedgerReader& m_base;
+};
+
+}  // namespace
+
+TEST_CASE("The replay check is told the lowest height an earlier commit can lie at",
+          "[admission]") {
+  // An earlier commit of the same id passed the expiry checks at its own height h, so
+  // h ≥ expiry_height − max_tx_lifetime; a store may look no lower (node/recent_tx_ids.h).
+  TestChain chain;
+  EarliestHeightRecorder reader(chain.store());
+  contracts::AdmissionContext context = NextBlockContext(chain);
+  context.params.max_tx_lifetime = 50;
+  for (auto [expiry, earliest] : {std::pair<uint64_t, uint64_t>{40, 0}, {50, 0}, {51, 1}}) {
+    ledger::Transaction tx = DatasetRegisterTx(chain.key("maker"), "telemetry", expiry);
+    reader.earliest.reset();
+    REQUIRE(contracts::AdmitTransaction(tx, ledger::TxId(tx), context, reader).ok());
+    CHECK(reader.earliest == std::optional<uint64_t>(earliest));
+  }
+}
+
 TEST_CASE("A duplicate inside one candidate list is left out with kReplay", "[admission]") {
   TestChain chain;
   ledger::Transaction a = DatasetRegisterTx(chain.key("maker"), "telemetry", 10);
@@ -296,7 +331,7 @@ TEST_CASE("A refused candidate is left out while the rest of the block commits",
   CHECK(produced.rejected[1].tx_id == ledger::TxId(expired));
   CHECK(produced.rejected[1].reason.code() == Code::kExpired);
   CHECK_FALSE(chain.store().Get(contracts::DatasetStateKey("weather")).value().has_value());
-  CHECK_FALSE(chain.store().IsCommitted(ledger::TxId(unknown)).value());
+  CHECK_FALSE(chain.store().IsCommitted(ledger::TxId(unknown), 0).value());
   CHECK_FALSE(chain.store().FindTx(ledger::TxId(expired)).value().has_value());
 }
 
@@ -313,7 +348,7 @@ ledger::Block CommitWithoutStateChange(TestChain& chain, std::vector<ledger::Tra
   CHECK(produced.block.header.state_root ==
         contracts::NextStateRoot(before.state_root, before.height + 1, {}));
   for (const auto& tx : produced.block.txs) {
-    CHECK(chain.store().IsCommitted(ledger::TxId(tx)).value());  // committed, with its result
+    CHECK(chain.store().IsCommitted(ledger::TxId(tx), 0).value());  // committed, with its result
   }
   return produced.block;
 }
