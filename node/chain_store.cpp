@@ -145,19 +145,21 @@ uint64_t ChainStore::LowestReplayHeight(uint64_t head_height) const {
 }
 
 Status ChainStore::LoadRecentTxIds(uint64_t head_height) {
-  if (m_recent_tx_ids_capacity == 0) return Status::Ok();
+  if (m_recent_tx_ids.capacity() == 0) return Status::Ok();
   // Newest first, while they fit; then recorded oldest first, as commits record them.
   std::vector<std::pair<uint64_t, std::vector<Hash32>>> heights;
   size_t count = 0;
   uint64_t lowest = std::max<uint64_t>(LowestReplayHeight(head_height), 1);
   uint64_t from = head_height + 1;
   for (uint64_t height = head_height; height >= lowest; --height) {
-    COVALUE_ASSIGN_OR_RETURN(auto block, GetBlock(height));
-    if (!block) return Status(Code::kCorruption, "block " + std::to_string(height) + " is missing");
-    if (count + block->txs.size() > m_recent_tx_ids_capacity) break;
+    // A block that cannot be read ends the loading: the heights from it down are left to the
+    // store, and the block's damage is reported where it is read for itself.
+    auto block = GetBlock(height);
+    if (!block.ok() || !*block) break;
+    if (count + (*block)->txs.size() > m_recent_tx_ids.capacity()) break;
     std::vector<Hash32> ids;
-    ids.reserve(block->txs.size());
-    for (const ledger::Transaction& tx : block->txs) ids.push_back(ledger::TxId(tx));
+    ids.reserve((*block)->txs.size());
+    for (const ledger::Transaction& tx : (*block)->txs) ids.push_back(ledger::TxId(tx));
     count += ids.size();
     heights.emplace_back(height, std::move(ids));
     from = height;

@@ -67,8 +67,7 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // none (a reader that never checks transactions for replay, and need not load them).
   explicit ChainStore(storage::KvStore& kv, size_t state_cache_bytes = kStateCacheBytes,
                       size_t recent_tx_ids = kRecentTxIds)
-      : m_kv(kv), m_state_cache(state_cache_bytes), m_recent_tx_ids(UINT64_MAX, recent_tx_ids),
-        m_recent_tx_ids_capacity(recent_tx_ids) {}
+      : m_kv(kv), m_state_cache(state_cache_bytes), m_recent_tx_ids(UINT64_MAX, recent_tx_ids) {}
 
   // On an empty store, writes the genesis state and head; on a store that holds a chain,
   // checks it is this genesis's chain (kConflict if not) and loads the head, and the ids of
@@ -132,7 +131,8 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // `new_log_nodes` or of the current frontier that make up a log of head.log_size leaves.
   void MoveHead(const ChainHead& head, const std::vector<crypto::MerkleNode>& new_log_nodes);
   // Loads the ids of the transactions committed in the last max_tx_lifetime blocks up to
-  // `head_height`, newest first, as many as m_recent_tx_ids holds.
+  // `head_height`, newest first, as many as m_recent_tx_ids holds, down to a block that
+  // cannot be read (not an error here: the store answers for the heights left).
   Status LoadRecentTxIds(uint64_t head_height);
   // The lowest height a transaction still admissible after `head_height` can have committed
   // at: its expiry height is at least head_height + 1, and expiry − commit height ≤
@@ -154,7 +154,6 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // The ids committed in the recent blocks, for IsCommitted; complete from nothing
   // (UINT64_MAX) until Initialize sets them up. Thread-safe itself.
   RecentTxIds m_recent_tx_ids;
-  const size_t m_recent_tx_ids_capacity;
   uint64_t m_max_tx_lifetime = 0;  // the genesis parameter, set by Initialize
 };
 

@@ -1,6 +1,6 @@
 #include "node/recent_tx_ids.h"
 
-#include "crypto/random.h"
+#include <algorithm>
 
 namespace covalue::node {
 
@@ -10,8 +10,8 @@ constexpr size_t kInitialSlots = 1024;
 
 }  // namespace
 
-RecentTxIds::RecentTxIds(uint64_t from, size_t capacity)
-    : m_capacity(capacity), m_seed(crypto::RandomU64()), m_from(from), m_slots(kInitialSlots, 0) {}
+RecentTxIds::RecentTxIds(uint64_t from, size_t capacity, uint64_t seed)
+    : m_capacity(capacity), m_seed(seed), m_from(from), m_slots(kInitialSlots, 0) {}
 
 void RecentTxIds::Reset(uint64_t from) {
   std::lock_guard<std::mutex> lock(m_mutex);
@@ -65,7 +65,8 @@ void RecentTxIds::Erase(uint64_t fingerprint) {
   // not lie after the hole, so that every entry stays reachable from its home slot.
   for (size_t next = (hole + 1) & mask; m_slots[next] != 0; next = (next + 1) & mask) {
     size_t home = Slot(m_slots[next]);
-    bool home_after_hole = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
+    bool home_after_hole =
+        hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
     if (home_after_hole) continue;
     m_slots[hole] = m_slots[next];
     hole = next;
@@ -97,6 +98,12 @@ void RecentTxIds::Add(uint64_t height, std::span<const Hash32> ids) {
     m_heights.pop_back();
   }
   if (height < m_from) return;  // below what is kept: the store answers for it
+  // Room first, so that the table never holds more than the capacity (nor grows past it).
+  while (!m_heights.empty() && m_count + ids.size() > m_capacity) DropOldest();
+  if (ids.size() > m_capacity) {
+    m_from = std::max(m_from, height + 1);
+    return;
+  }
   std::vector<uint64_t> fingerprints;
   fingerprints.reserve(ids.size());
   for (const Hash32& id : ids) {
@@ -104,7 +111,6 @@ void RecentTxIds::Add(uint64_t height, std::span<const Hash32> ids) {
     Insert(fingerprints.back());
   }
   m_heights.emplace_back(height, std::move(fingerprints));
-  while (m_count > m_capacity) DropOldest();
 }
 
 void RecentTxIds::DropBelow(uint64_t height) {

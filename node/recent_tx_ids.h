@@ -4,15 +4,17 @@
 //
 // It holds a 64-bit fingerprint of each transaction id committed at a height ≥ from(), in a
 // hash table (linear probing, the slot mixed with a per-process random seed, so that ids
-// chosen to collide cannot lengthen its probes), and per height the fingerprints it added.
+// chosen to land in one run of slots cannot lengthen its probes: only ids with the same
+// fingerprint, a 64-bit collision, share a slot), and per height the fingerprints it added.
 // It answers only "certainly not committed" (no such fingerprint) or "maybe": distinct ids
 // may share a fingerprint, so a "maybe" must be confirmed in the store. Each added id has its
 // own entry, even one whose fingerprint is already there, so removing one height's ids never
 // removes another's.
 //
-// Bounded: heights are dropped oldest first once the ids exceed `capacity`, or when the
-// caller prunes them (ChainStore: below the lowest height a transaction still admissible can
-// have committed at); from() rises with them.
+// Bounded: heights are dropped oldest first to make room for a new one past `capacity` ids
+// (about 24 bytes each: the table is at most half full, 16 bytes per id, and 8 more in the
+// list of its height), or when the caller prunes them (ChainStore: below the lowest height a
+// transaction still admissible can have committed at); from() rises with them.
 // Thread-safe: every method may be called from several threads at once (one mutex).
 #pragma once
 
@@ -25,20 +27,23 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "crypto/random.h"
 
 namespace covalue::node {
 
 class RecentTxIds {
  public:
   // Complete for heights ≥ `from` (nothing recorded yet); at most `capacity` ids kept.
-  RecentTxIds(uint64_t from, size_t capacity);
+  // `seed`: where fingerprints land in the table (random unless a test fixes it).
+  RecentTxIds(uint64_t from, size_t capacity, uint64_t seed = crypto::RandomU64());
 
   // Forgets every id: complete for heights ≥ `from` again.
   void Reset(uint64_t from);
 
   // Records the ids committed at `height`, which must be above every height recorded except
   // one being recorded again (a commit that failed and is retried): its ids, and any above
-  // it, are replaced.
+  // it, are replaced. Heights below from() are not recorded; a height of more ids than the
+  // capacity is not either, and from() moves past it.
   void Add(uint64_t height, std::span<const Hash32> ids);
   // Forgets the heights below `height`: from() becomes at least `height`.
   void DropBelow(uint64_t height);
@@ -50,6 +55,7 @@ class RecentTxIds {
 
   uint64_t from() const;
   size_t size() const;
+  size_t capacity() const { return m_capacity; }
 
  private:
   static uint64_t Fingerprint(const Hash32& id);

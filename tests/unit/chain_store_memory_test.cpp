@@ -272,7 +272,8 @@ TEST_CASE("a frontier node missing from the store is reported when it is needed,
 namespace {
 
 // The next block after `store`'s head holding `count` dataset registrations by maker (nonces
-// from `nonce` on, expiring 5 blocks on) with empty results, and the execution CommitBlock
+// from `nonce` on, expiring 3 blocks on: within the lifetime of the test below) with empty
+// results, and the execution CommitBlock
 // takes with it: the transactions and their ids (nothing else is looked at here).
 std::pair<ledger::Block, contracts::BlockExecution> BlockOfTxs(const node::ChainStore& store,
                                                                const ledger::Genesis& genesis,
@@ -282,7 +283,7 @@ std::pair<ledger::Block, contracts::BlockExecution> BlockOfTxs(const node::Chain
   for (int i = 0; i < count; ++i, ++nonce) {
     ledger::Transaction tx = covalue::testing::DatasetRegisterTx(
         covalue::testing::KeyFromLabel("maker"), "set-" + std::to_string(nonce),
-        block.header.height + 5, nonce);
+        block.header.height + 3, nonce);
     execution.txs.push_back({tx, ledger::TxId(tx), {}});
     block.txs.push_back(std::move(tx));
     block.results.emplace_back();

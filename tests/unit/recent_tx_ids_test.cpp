@@ -38,11 +38,6 @@ TEST_CASE("RecentTxIds is certain only of ids it does not hold, at heights it co
   CHECK_FALSE(ids.CertainlyAbsent(Id(4), 4));  // height 4 is not covered: ask the store
   // Another id with a held fingerprint is only "maybe".
   CHECK_FALSE(ids.CertainlyAbsent(Id(3, 99), 6));
-  // Added below from(): not kept, and from() stays.
-  std::vector<Hash32> at_4 = {Id(7)};
-  ids.Add(4, at_4);
-  CHECK(ids.from() == 5);
-  CHECK(ids.CertainlyAbsent(Id(7), 5));  // height 4's ids cannot matter at heights ≥ 5
 }
 
 TEST_CASE("RecentTxIds keeps ids that share a fingerprint apart", "[recent_tx_ids]") {
@@ -106,9 +101,12 @@ TEST_CASE("RecentTxIds replaces a height recorded again, and the heights above i
 
 TEST_CASE("RecentTxIds agrees with a plain model through growth and removals",
           "[recent_tx_ids]") {
-  std::mt19937_64 random(7);
+  // Fixed seeds for the table, so that a failure can be replayed: with thousands of ids in a
+  // table of a few thousand slots, runs of slots wrap around its end under each of them.
+  const uint64_t seed = GENERATE(1ull, 2ull, 0x9e3779b97f4a7c15ull);
+  std::mt19937_64 random(seed);
   constexpr size_t kCapacity = 3000;
-  RecentTxIds ids(1, kCapacity);
+  RecentTxIds ids(1, kCapacity, seed);
   // The model: per height, its ids; fingerprints from a small range, so that many collide.
   std::map<uint64_t, std::vector<Hash32>> model;
   uint64_t from = 1;
@@ -120,13 +118,13 @@ TEST_CASE("RecentTxIds agrees with a plain model through growth and removals",
     size_t count = random() % 40;
     for (size_t i = 0; i < count; ++i) block.push_back(Id(fingerprint(), ++tail));
     ids.Add(height, block);
-    model[height] = block;
-    held += block.size();
-    while (held > kCapacity) {
+    while (!model.empty() && held + block.size() > kCapacity) {  // room first, oldest out
       held -= model.begin()->second.size();
       from = model.begin()->first + 1;
       model.erase(model.begin());
     }
+    model[height] = block;
+    held += block.size();
     if (height % 50 == 0) {  // the bound a commit sets, now and then
       uint64_t below = height - 30;
       while (!model.empty() && model.begin()->first < below) {
