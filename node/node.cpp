@@ -77,6 +77,10 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
     if (connected) self->m_driver->OnPeerConnected(peer);
   });
   node->m_sender = std::make_unique<NetworkSender>(*node->m_network, node->m_isolated);
+  node->m_gossip = std::make_unique<GossipQueue>(
+      node->m_io.get_executor(), [sender = node->m_sender.get()](Bytes message) {
+        sender->Broadcast(std::move(message));
+      });
   consensus::EngineConfig engine;
   engine.chain_id = node->m_genesis.chain_id;
   engine.propose_timeout_ms = config.timeout_propose_ms;
@@ -219,25 +223,25 @@ Result<bool> Node::Pool(ledger::Transaction tx, const Hash32& tx_id, Origin orig
   if (m_mempool.Contains(tx_id)) return false;
   COVALUE_RETURN_IF_ERROR(Admit(tx, tx_id, origin));
   size_t bytes = ledger::EncodedTransactionSize(tx);
+  // Every validator gets a client's transaction, so whoever proposes next can include it.
+  std::optional<ledger::Transaction> gossip;
+  if (origin == Origin::kClient) gossip = tx;
   COVALUE_ASSIGN_OR_RETURN(auto added, m_mempool.Add(std::move(tx), tx_id, bytes));
-  return added == Mempool::AddResult::kAdded;
+  if (added != Mempool::AddResult::kAdded) return false;
+  if (gossip) m_gossip->Add(std::move(*gossip), bytes);
+  return true;
 }
 
 void Node::Submit(ledger::Transaction tx, bool wait, std::chrono::milliseconds timeout,
                   api::Responder respond) {
   Hash32 tx_id = ledger::TxId(tx);
-  ledger::Transaction copy = tx;
   auto pooled = Pool(std::move(tx), tx_id, Origin::kClient);
   if (!pooled.ok()) {
     m_metrics.rejections.Add(
         1, {{"stage", "admission"}, {"reason", std::string(CodeName(pooled.status().code()))}});
     return respond(api::ErrorResponse(pooled.status()));
   }
-  if (*pooled) {
-    // Every validator gets it, so whoever proposes next can include it.
-    m_sender->Broadcast(EncodePeerMessage(TxGossip{{std::move(copy)}}));
-    m_driver->OnTxsAvailable();
-  }
+  if (*pooled) m_driver->OnTxsAvailable();
   if (!wait) {
     return respond(api::JsonResponse(202, {{"tx_id", ToHex(tx_id)}, {"status", "pending"}}));
   }

@@ -22,6 +22,7 @@
 #include "node/consensus_driver.h"
 #include "node/net/peer_network.h"
 #include "node/config.h"
+#include "node/gossip_queue.h"
 #include "node/ledger_service.h"
 #include "node/mempool.h"
 #include "node/metrics.h"
@@ -73,7 +74,8 @@ class Node final : public LedgerService {
   // waits for its answer here; the block records the contract's verdict either way).
   enum class Origin { kClient, kGossip };
   Status Admit(const ledger::Transaction& tx, const Hash32& tx_id, Origin origin) const;
-  // Admits and pools one transaction; true if it is new to the mempool.
+  // Admits and pools one transaction; true if it is new to the mempool. A client's that is
+  // new is queued for gossip to every peer.
   Result<bool> Pool(ledger::Transaction tx, const Hash32& tx_id, Origin origin);
   void OnPeerPayload(const crypto::PublicKey& from, Bytes payload);
   // `tx_ids[i]` is the id of `block.txs[i]` (DriverHooks::on_committed).
@@ -102,6 +104,7 @@ class Node final : public LedgerService {
   boost::asio::io_context m_io;
   std::unique_ptr<net::PeerNetwork> m_network;
   std::unique_ptr<NetworkSender> m_sender;
+  std::unique_ptr<GossipQueue> m_gossip;  // sends through m_sender
   std::unique_ptr<ConsensusDriver> m_driver;
   std::unique_ptr<api::HttpServer> m_http;
   std::atomic<bool> m_isolated{false};

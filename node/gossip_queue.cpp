@@ -1,0 +1,44 @@
+#include "node/gossip_queue.h"
+
+#include <boost/asio/post.hpp>
+
+#include "node/peer_protocol.h"
+
+namespace covalue::node {
+
+GossipQueue::GossipQueue(boost::asio::any_io_executor executor, std::function<void(Bytes)> send)
+    : m_executor(std::move(executor)), m_send(std::move(send)) {}
+
+void GossipQueue::Add(ledger::Transaction tx, size_t encoded_bytes) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_queued.push_back(std::move(tx));
+  m_queued_bytes.push_back(encoded_bytes);
+  if (m_flush_posted) return;
+  m_flush_posted = true;
+  boost::asio::post(m_executor, [this] { Flush(); });
+}
+
+void GossipQueue::Flush() {
+  std::vector<ledger::Transaction> txs;
+  std::vector<size_t> sizes;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    txs.swap(m_queued);
+    sizes.swap(m_queued_bytes);
+    m_flush_posted = false;
+  }
+  PeerMessage message = TxGossip{};
+  std::vector<ledger::Transaction>& batch = std::get<TxGossip>(message).txs;
+  size_t bytes = 0;
+  for (size_t i = 0; i < txs.size(); ++i) {
+    batch.push_back(std::move(txs[i]));
+    bytes += sizes[i];
+    if (batch.size() == kMaxGossipTxs || bytes >= kBatchBytes || i + 1 == txs.size()) {
+      m_send(EncodePeerMessage(message));
+      batch.clear();
+      bytes = 0;
+    }
+  }
+}
+
+}  // namespace covalue::node
