@@ -19,14 +19,25 @@ void GossipQueue::Add(ledger::Transaction tx, size_t encoded_bytes) {
 }
 
 void GossipQueue::Flush() {
-  std::vector<ledger::Transaction> txs;
-  std::vector<size_t> sizes;
-  {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    txs.swap(m_queued);
-    sizes.swap(m_queued_bytes);
-    m_flush_posted = false;
+  // One flush at a time, until the queue is empty: what is added while this one sends waits
+  // for its next turn, so messages leave in the order their transactions were added.
+  for (;;) {
+    std::vector<ledger::Transaction> txs;
+    std::vector<size_t> sizes;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (m_queued.empty()) {
+        m_flush_posted = false;
+        return;
+      }
+      txs.swap(m_queued);
+      sizes.swap(m_queued_bytes);
+    }
+    SendAll(std::move(txs), sizes);
   }
+}
+
+void GossipQueue::SendAll(std::vector<ledger::Transaction> txs, const std::vector<size_t>& sizes) {
   PeerMessage message = TxGossip{};
   std::vector<ledger::Transaction>& batch = std::get<TxGossip>(message).txs;
   size_t bytes = 0;

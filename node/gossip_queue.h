@@ -1,14 +1,16 @@
-// GossipQueue: the transactions a node's API admitted, waiting to be sent to its peers as
-// few TxGossip messages (docs/spec/p2p.md §Transaction gossip). Add queues one and, unless a
-// flush is already due, posts one to the executor; the flush sends what is queued by then,
-// in messages of at most kMaxGossipTxs transactions and about kBatchBytes. Under load the
-// API admits many transactions between two flushes, and each message (framing, encryption,
-// a write and a read on every link, a wake-up on every peer) then carries many; on an idle
-// node the flush follows the one transaction at once.
-// Owned by the Node; `send` must stay callable, and the executor running, while it exists
-// (a flush still posted when the executor stops is dropped: the transactions stay in the
-// mempool, and this node proposes them itself). Thread-safe: Add may be called from any
-// thread.
+// GossipQueue: the transactions a node's API admitted, waiting to be sent to its peers in
+// TxGossip messages (docs/spec/p2p.md §Transaction gossip). Add queues one and, unless a
+// flush is due or running, posts one to the executor; the flush sends what is queued, in
+// order, in messages of at most kMaxGossipTxs transactions, closed once their transactions
+// reach kBatchBytes (so at most that plus one transaction), and goes on until the queue is
+// empty. Under load the API admits many transactions between two turns of the flush, and
+// each message (a record framed, encrypted, read, decrypted and dispatched on every link)
+// then carries many; on an idle node the flush follows the one transaction at once.
+// Owned by the Node. The flush runs on the executor and uses `this` and `send`: the queue
+// must outlive every run of the executor (the Node stops and joins its io threads before its
+// members go). A flush still posted when the executor stops is dropped with the queue, as
+// frames still queued on a closing link are; the transactions are in this node's mempool,
+// which a stopping node loses too. Thread-safe: Add may be called from any thread.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +37,8 @@ class GossipQueue {
 
  private:
   void Flush();
+  // Sends `txs` (of encoded sizes `sizes`) as messages within the bounds.
+  void SendAll(std::vector<ledger::Transaction> txs, const std::vector<size_t>& sizes);
 
   boost::asio::any_io_executor m_executor;
   std::function<void(Bytes)> m_send;

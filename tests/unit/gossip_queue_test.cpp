@@ -1,6 +1,7 @@
 // GossipQueue: what is queued before a flush runs goes out in order, in messages of at most
-// kMaxGossipTxs transactions and about kBatchBytes; a transaction queued after a flush gets
-// a flush of its own. (Gossip between real nodes: tx_gossip_test.cpp and the cluster tests.)
+// kMaxGossipTxs transactions and about kBatchBytes; what is queued while a flush sends is
+// sent by that flush, after it; a transaction queued after a flush gets a flush of its own.
+// (Out of a real node: tx_gossip_test.cpp.)
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -79,6 +80,26 @@ TEST_CASE("GossipQueue closes a message once its transactions reach kBatchBytes"
   CHECK(messages[0].size() == 3);
   CHECK(messages[1].size() == 3);
   CHECK(messages[2].size() == 1);
+}
+
+TEST_CASE("GossipQueue sends what is queued during a flush in that flush, after it",
+          "[gossip]") {
+  boost::asio::io_context io;
+  std::vector<Bytes> sent;
+  GossipQueue* queue_ptr = nullptr;
+  GossipQueue queue(io.get_executor(), [&](Bytes message) {
+    // An API thread admits another transaction while the first message is being sent.
+    if (sent.empty()) queue_ptr->Add(Tx(3), 300);
+    sent.push_back(std::move(message));
+  });
+  queue_ptr = &queue;
+  queue.Add(Tx(1), 300);
+  queue.Add(Tx(2), 300);
+  CHECK(io.run() == 1);  // one flush, no second one posted
+  auto messages = Decode(sent);
+  REQUIRE(messages.size() == 2);
+  CHECK(messages[0] == std::vector<ledger::Transaction>{Tx(1), Tx(2)});
+  CHECK(messages[1] == std::vector<ledger::Transaction>{Tx(3)});
 }
 
 }  // namespace covalue::node

@@ -3,16 +3,19 @@
 // dry run, which only answers a client of this node's API (docs/spec/p2p.md). So a
 // transaction whose contract fails is refused at the API, and committed with its rejection
 // recorded when it comes by gossip; a gossiped transaction with a bad signature never enters
-// the mempool.
+// the mempool. And out of a real node: what its API admits reaches its peers (a follower's
+// transactions commit only if the validator gets them).
 #include <catch2/catch.hpp>
 
 #include <string>
 
 #include <boost/asio/io_context.hpp>
 
+#include "node/key_file.h"
 #include "node/peer_protocol.h"
 #include "tests/support/raw_peer_client.h"
 #include "tests/support/running_node.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/wait_until.h"
 
 using namespace covalue;
@@ -67,4 +70,37 @@ TEST_CASE("a gossiped transaction is admitted without the dry run, never without
   CHECK(contract_code != "ok");
   // The forged one was refused by admission: not pooled, not committed.
   CHECK(GetTx(validator, forged)["status"] == "unknown");
+}
+
+TEST_CASE("what a follower's API admits reaches the validator by gossip, and commits") {
+  const crypto::KeyPair follower_key = KeyFromLabel("follower");
+  covalue::testing::TempDir keys;
+  REQUIRE(node::WriteKeyFile(keys.Sub("follower.key"), follower_key, std::nullopt).ok());
+  RunningNode validator([&](node::NodeConfig& config) {
+    config.peers = {{"follower", follower_key.public_key(), "", 0}};  // it dials us
+  });
+  RunningNode follower([&](node::NodeConfig& config) {
+    config.node_key_file = keys.Sub("follower.key");
+    config.peers = {{"validator", KeyFromLabel("validator").public_key(), "127.0.0.1",
+                     validator.node().p2p_port()}};
+  });
+  REQUIRE(WaitUntil([&] {
+    auto status = RunningNode::Json(follower.Call("GET", "/v1/status"));
+    return !status["node"]["peers_connected"].empty();
+  }));
+
+  // Submitted together, so that the follower's queue sends them in one flush or a few; the
+  // follower never proposes, so each commits only if its gossip reached the validator.
+  const crypto::KeyPair maker = KeyFromLabel("maker");
+  std::vector<ledger::Transaction> txs;
+  for (uint64_t nonce = 1; nonce <= 20; ++nonce) {
+    txs.push_back(DatasetRegisterTx(maker, "set-" + std::to_string(nonce), 500, nonce));
+    node::Json body = {{"tx", ToHex(ledger::EncodeTransaction(txs.back()))}};
+    auto accepted = follower.Call("POST", "/v1/tx", body.dump());
+    INFO(accepted.body);
+    REQUIRE(accepted.status == 202);
+  }
+  for (const auto& tx : txs) {
+    CHECK(WaitUntil([&] { return GetTx(validator, tx)["status"] == "committed"; }));
+  }
 }
