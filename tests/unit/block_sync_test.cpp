@@ -6,18 +6,17 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <memory>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
 
 #include "ledger/block.h"
 #include "node/consensus_driver.h"
-#include "node/key_file.h"
 #include "node/net/frame_cipher.h"
 #include "node/peer_protocol.h"
 #include "tests/support/raw_peer_client.h"
 #include "tests/support/running_node.h"
+#include "tests/support/validator_and_follower.h"
 #include "tests/support/wait_until.h"
 
 using namespace covalue;
@@ -64,32 +63,21 @@ ledger::Block FetchBlock(RunningNode& node, uint64_t height) {
 }  // namespace
 
 TEST_CASE("a follower catches up on an idle network from the validator's head announce") {
-  const crypto::KeyPair follower_key = KeyFromLabel("follower");
-  covalue::testing::TempDir keys;
-  REQUIRE(node::WriteKeyFile(keys.Sub("follower.key"), follower_key, std::nullopt).ok());
-
-  RunningNode validator([&](node::NodeConfig& config) {
-    config.peers = {{"follower", follower_key.public_key(), "", 0}};  // it dials us
-  });
+  covalue::testing::ValidatorAndFollower nodes;
+  RunningNode& validator = nodes.validator();
   CommitBlocks(validator, 80, 1);
   uint64_t head = CommittedHeight(validator);
   REQUIRE(head == 80);
 
-  auto configure_follower = [&](node::NodeConfig& config) {
-    config.node_key_file = keys.Sub("follower.key");
-    config.peers = {{"validator", KeyFromLabel("validator").public_key(), "127.0.0.1",
-                     validator.node().p2p_port()}};
-  };
-  auto follower = std::make_unique<RunningNode>(configure_follower);
+  RunningNode& follower = nodes.StartFollower();
   // Nothing is submitted: the network stays idle, and only the announce tells the follower.
-  REQUIRE(WaitForHeight(*follower, head));
-  auto status = NodeStatus(*follower);
+  REQUIRE(WaitForHeight(follower, head));
+  auto status = NodeStatus(follower);
   CHECK(status["height"] == head);
   CHECK(status["block_id"] == NodeStatus(validator)["block_id"]);
   CHECK(status["node"]["consensus"]["blocks_synced"] == head);
   CHECK(status["node"]["role"] == "follower");
-  CHECK(follower->Call("GET", "/readyz").status == 200);
-
+  CHECK(follower.Call("GET", "/readyz").status == 200);
 }
 
 // The pipeline asks the same peer again after an answer only while that peer may have more:

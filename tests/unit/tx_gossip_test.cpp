@@ -11,11 +11,10 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "node/key_file.h"
 #include "node/peer_protocol.h"
 #include "tests/support/raw_peer_client.h"
 #include "tests/support/running_node.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/validator_and_follower.h"
 #include "tests/support/wait_until.h"
 
 using namespace covalue;
@@ -73,17 +72,9 @@ TEST_CASE("a gossiped transaction is admitted without the dry run, never without
 }
 
 TEST_CASE("what a follower's API admits reaches the validator by gossip, and commits") {
-  const crypto::KeyPair follower_key = KeyFromLabel("follower");
-  covalue::testing::TempDir keys;
-  REQUIRE(node::WriteKeyFile(keys.Sub("follower.key"), follower_key, std::nullopt).ok());
-  RunningNode validator([&](node::NodeConfig& config) {
-    config.peers = {{"follower", follower_key.public_key(), "", 0}};  // it dials us
-  });
-  RunningNode follower([&](node::NodeConfig& config) {
-    config.node_key_file = keys.Sub("follower.key");
-    config.peers = {{"validator", KeyFromLabel("validator").public_key(), "127.0.0.1",
-                     validator.node().p2p_port()}};
-  });
+  covalue::testing::ValidatorAndFollower nodes;
+  RunningNode& validator = nodes.validator();
+  RunningNode& follower = nodes.StartFollower();
   REQUIRE(WaitUntil([&] {
     auto status = RunningNode::Json(follower.Call("GET", "/v1/status"));
     return !status["node"]["peers_connected"].empty();
