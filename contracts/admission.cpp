@@ -4,6 +4,10 @@
 
 namespace covalue::contracts {
 
+uint64_t EarliestCommitHeight(uint64_t expiry_height, const ledger::ChainParams& params) {
+  return expiry_height > params.max_tx_lifetime ? expiry_height - params.max_tx_lifetime : 0;
+}
+
 Result<std::vector<std::string>> AdmitTransaction(const ledger::Transaction& tx,
                                                   const Hash32& tx_id,
                                                   const AdmissionContext& context,
@@ -35,12 +39,8 @@ Result<std::vector<std::string>> AdmitTransaction(const ledger::Transaction& tx,
     }
     members.push_back(std::move(record->member));
   }
-  // Any earlier commit of this id passed the expiry checks above at its own height, so it
-  // lies at or above expiry_height − max_tx_lifetime.
-  uint64_t earliest = tx.expiry_height > context.params.max_tx_lifetime
-                          ? tx.expiry_height - context.params.max_tx_lifetime
-                          : 0;
-  COVALUE_ASSIGN_OR_RETURN(bool committed, state.IsCommitted(tx_id, earliest));
+  COVALUE_ASSIGN_OR_RETURN(bool committed,
+                           state.IsCommitted(tx_id, EarliestCommitHeight(tx.expiry_height, context.params)));
   if (committed) return Status(Code::kReplay, "transaction " + ToHex(tx_id) + " is already committed");
   return members;
 }

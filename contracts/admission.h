@@ -23,6 +23,12 @@ struct AdmissionContext {
   bool verify_signatures = true;
 };
 
+// The lowest height a transaction expiring at `expiry_height` can commit at: admission
+// requires expiry_height − height ≤ max_tx_lifetime (0 if that reaches below the genesis).
+// So an earlier commit of the same id (which covers its expiry) lies at or above it
+// (docs/spec/signing.md §Replay protection).
+uint64_t EarliestCommitHeight(uint64_t expiry_height, const ledger::ChainParams& params);
+
 // On success, the member id of each signer (in signer order).
 Result<std::vector<std::string>> AdmitTransaction(const ledger::Transaction& tx,
                                                   const Hash32& tx_id,

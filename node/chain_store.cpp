@@ -4,6 +4,7 @@
 
 #include "codec/reader.h"
 #include "codec/writer.h"
+#include "contracts/admission.h"
 #include "contracts/member_record.h"
 #include "node/store_keys.h"
 
@@ -74,6 +75,7 @@ Bytes BlockKey(uint64_t height) {
 }
 
 Status ChainStore::Initialize(const ledger::Genesis& genesis) {
+  m_params = genesis.params;
   Hash32 genesis_hash = ledger::GenesisHash(genesis);
   COVALUE_ASSIGN_OR_RETURN(auto stored_genesis, m_kv.Get(Key(kGenesisKey)));
   if (stored_genesis) {
@@ -115,7 +117,6 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
       frontier.push_back(node);
     }
     MoveHead(head, frontier);
-    m_max_tx_lifetime = genesis.params.max_tx_lifetime;
     return LoadRecentTxIds(head.height);
   }
 
@@ -136,12 +137,12 @@ Status ChainStore::Initialize(const ledger::Genesis& genesis) {
   batch.Put(Key(kHeadKey), EncodeHead(head));
   COVALUE_RETURN_IF_ERROR(WriteChanges(std::move(batch), state.changes(), /*sync=*/true));
   MoveHead(head, {});
-  m_max_tx_lifetime = genesis.params.max_tx_lifetime;
   return LoadRecentTxIds(0);
 }
 
 uint64_t ChainStore::LowestReplayHeight(uint64_t head_height) const {
-  return head_height + 1 > m_max_tx_lifetime ? head_height + 1 - m_max_tx_lifetime : 0;
+  // A transaction still admissible after the head expires at head_height + 1 or later.
+  return contracts::EarliestCommitHeight(head_height + 1, m_params);
 }
 
 Status ChainStore::LoadRecentTxIds(uint64_t head_height) {

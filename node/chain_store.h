@@ -135,8 +135,7 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // cannot be read (not an error here: the store answers for the heights left).
   Status LoadRecentTxIds(uint64_t head_height);
   // The lowest height a transaction still admissible after `head_height` can have committed
-  // at: its expiry height is at least head_height + 1, and expiry − commit height ≤
-  // max_tx_lifetime (docs/spec/signing.md §Replay protection).
+  // at (contracts::EarliestCommitHeight of an expiry of head_height + 1).
   uint64_t LowestReplayHeight(uint64_t head_height) const;
 
   storage::KvStore& m_kv;
@@ -154,7 +153,7 @@ class ChainStore : public contracts::LedgerReader, public crypto::MerkleNodeRead
   // The ids committed in the recent blocks, for IsCommitted; complete from nothing
   // (UINT64_MAX) until Initialize sets them up. Thread-safe itself.
   RecentTxIds m_recent_tx_ids;
-  uint64_t m_max_tx_lifetime = 0;  // the genesis parameter, set by Initialize
+  ledger::ChainParams m_params;  // the genesis's, set by Initialize
 };
 
 }  // namespace covalue::node

@@ -11,8 +11,7 @@ GossipQueue::GossipQueue(boost::asio::any_io_executor executor, std::function<vo
 
 void GossipQueue::Add(ledger::Transaction tx, size_t encoded_bytes) {
   std::lock_guard<std::mutex> lock(m_mutex);
-  m_queued.push_back(std::move(tx));
-  m_queued_bytes.push_back(encoded_bytes);
+  m_queued.push_back({std::move(tx), encoded_bytes});
   if (m_flush_posted) return;
   m_flush_posted = true;
   boost::asio::post(m_executor, [this] { Flush(); });
@@ -22,29 +21,27 @@ void GossipQueue::Flush() {
   // One flush at a time, until the queue is empty: what is added while this one sends waits
   // for its next turn, so messages leave in the order their transactions were added.
   for (;;) {
-    std::vector<ledger::Transaction> txs;
-    std::vector<size_t> sizes;
+    std::vector<Queued> queued;
     {
       std::lock_guard<std::mutex> lock(m_mutex);
       if (m_queued.empty()) {
         m_flush_posted = false;
         return;
       }
-      txs.swap(m_queued);
-      sizes.swap(m_queued_bytes);
+      queued.swap(m_queued);
     }
-    SendAll(std::move(txs), sizes);
+    SendAll(std::move(queued));
   }
 }
 
-void GossipQueue::SendAll(std::vector<ledger::Transaction> txs, const std::vector<size_t>& sizes) {
+void GossipQueue::SendAll(std::vector<Queued> queued) {
   PeerMessage message = TxGossip{};
   std::vector<ledger::Transaction>& batch = std::get<TxGossip>(message).txs;
   size_t bytes = 0;
-  for (size_t i = 0; i < txs.size(); ++i) {
-    batch.push_back(std::move(txs[i]));
-    bytes += sizes[i];
-    if (batch.size() == kMaxGossipTxs || bytes >= kBatchBytes || i + 1 == txs.size()) {
+  for (size_t i = 0; i < queued.size(); ++i) {
+    batch.push_back(std::move(queued[i].tx));
+    bytes += queued[i].encoded_bytes;
+    if (batch.size() == kMaxGossipTxs || bytes >= kBatchBytes || i + 1 == queued.size()) {
       m_send(EncodePeerMessage(message));
       batch.clear();
       bytes = 0;

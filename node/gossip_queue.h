@@ -36,15 +36,18 @@ class GossipQueue {
   void Add(ledger::Transaction tx, size_t encoded_bytes);
 
  private:
+  struct Queued {
+    ledger::Transaction tx;
+    size_t encoded_bytes = 0;
+  };
   void Flush();
-  // Sends `txs` (of encoded sizes `sizes`) as messages within the bounds.
-  void SendAll(std::vector<ledger::Transaction> txs, const std::vector<size_t>& sizes);
+  // Sends `queued` as messages within the bounds.
+  void SendAll(std::vector<Queued> queued);
 
   boost::asio::any_io_executor m_executor;
   std::function<void(Bytes)> m_send;
   std::mutex m_mutex;
-  std::vector<ledger::Transaction> m_queued;
-  std::vector<size_t> m_queued_bytes;
+  std::vector<Queued> m_queued;
   bool m_flush_posted = false;
 };
 
