@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "node/store_keys.h"
+
 namespace covalue::node {
 
 namespace {
@@ -22,8 +24,7 @@ void RecentTxIds::Reset(uint64_t from) {
 }
 
 uint64_t RecentTxIds::Fingerprint(const Hash32& id) {
-  uint64_t fingerprint = 0;
-  for (size_t i = 0; i < 8; ++i) fingerprint = (fingerprint << 8) | id[i];
+  uint64_t fingerprint = keys::ReadBigEndian(id, 0, 8);
   return fingerprint == 0 ? 1 : fingerprint;
 }
 
